@@ -1,0 +1,42 @@
+"""mockint: practise job interviews against the clock, alone or with a friend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from mockint.config import PROJECT_ROOT, load_config
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create and configure the mockint application."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.from_mapping(load_config(Path(app.instance_path)))
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    from mockint import commands, database, display, errors, identity, security
+    from mockint.extensions import csrf, db, migrate
+
+    database.install_sqlite_behaviour()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    identity.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    display.init_app(app)
+    commands.init_app(app)
+
+    from mockint.accounts.views import bp as accounts_bp
+    from mockint.practice.views import bp as practice_bp
+
+    app.register_blueprint(practice_bp)
+    app.register_blueprint(accounts_bp)
+    return app

@@ -1,0 +1,471 @@
+"""Question banks: reading, checking and syncing the TOML files in questions/."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from mockint.models import Field, Question, utcnow
+
+KINDS = ("background", "behavioral", "situational", "technical")
+FIELD_KEYS = {"slug", "name", "id_prefix", "description"}
+QUESTION_KEYS = {"id", "text", "kind", "difficulty", "target_seconds", "guidance"}
+OPTIONAL_QUESTION_KEYS = {"follow_ups"}
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+PREFIX_PATTERN = re.compile(r"[a-z][a-z0-9]{0,15}")
+ID_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
+MAX_ID_LENGTH = 80
+MAX_TEXT_LENGTH = 1000
+MAX_POINT_LENGTH = 400
+GUIDANCE_POINTS = (2, 5)
+MAX_FOLLOW_UPS = 4
+TARGET_SECONDS = (15, 1800)
+DIFFICULTIES = (1, 2, 3)
+# Two questions in one field whose normalised texts are at least this similar
+# (difflib ratio) are reported as near-duplicates.
+NEAR_DUPLICATE_RATIO = 0.9
+
+
+@dataclass(frozen=True)
+class BankQuestion:
+    """A question as written in a bank file."""
+
+    key: str
+    text: str
+    kind: str
+    difficulty: int
+    target_seconds: int
+    guidance: str
+    follow_ups: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Bank:
+    """One field's bank file, checked."""
+
+    path: Path
+    slug: str
+    name: str
+    description: str
+    id_prefix: str
+    questions: tuple[BankQuestion, ...]
+
+
+class BankError(Exception):
+    """The banks have problems; nothing was imported."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class SyncReport:
+    """What a sync changed."""
+
+    fields_added: int = 0
+    fields_updated: int = 0
+    fields_archived: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    archived: int = 0
+    restored: int = 0
+
+    def summary(self) -> str:
+        """One line for the command line."""
+        return (
+            f"questions: {self.added} added, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.archived} archived, "
+            f"{self.restored} restored; fields: {self.fields_added} added, "
+            f"{self.fields_updated} updated, {self.fields_archived} archived"
+        )
+
+
+@dataclass
+class _Checker:
+    """Collects every problem in a set of bank files."""
+
+    problems: list[str] = field(default_factory=list)
+
+    def report(self, where: str, problem: str) -> None:
+        self.problems.append(f"{where}: {problem}")
+
+
+def bank_files(path: Path) -> list[Path]:
+    """Return the bank files at path: the file itself, or a folder's *.toml."""
+    if path.is_dir():
+        return sorted(p for p in path.glob("*.toml") if p.is_file())
+    return [path]
+
+
+def normalise_text(text: str) -> str:
+    """Lowercase, drop punctuation and fold white space, for comparing texts."""
+    return " ".join(re.sub(r"[^a-z0-9\s]", "", text.lower()).split())
+
+
+def guidance_points(guidance: str) -> list[str]:
+    """Split guidance into its points (lines starting with '- ')."""
+    return [
+        line.strip()[2:].strip()
+        for line in guidance.strip().splitlines()
+        if line.strip().startswith("- ")
+    ]
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_field(raw: object, where: str, check: _Checker) -> dict[str, str] | None:
+    if not isinstance(raw, dict):
+        check.report(where, "missing [field] table with slug, name, id_prefix, description")
+        return None
+    ok = True
+    for key in sorted(FIELD_KEYS - raw.keys()):
+        check.report(where, f"[field]: missing key '{key}'")
+        ok = False
+    for key in sorted(raw.keys() - FIELD_KEYS):
+        check.report(where, f"[field]: unknown key '{key}'")
+        ok = False
+    for key in sorted(FIELD_KEYS & raw.keys()):
+        if not isinstance(raw[key], str) or not raw[key].strip():
+            check.report(where, f"[field]: '{key}' must be a non-empty string")
+            ok = False
+    if not ok:
+        return None
+    if not SLUG_PATTERN.fullmatch(raw["slug"]):
+        check.report(where, f"[field]: slug '{raw['slug']}' must be lowercase-with-hyphens")
+        ok = False
+    if not PREFIX_PATTERN.fullmatch(raw["id_prefix"]):
+        check.report(
+            where,
+            f"[field]: id_prefix '{raw['id_prefix']}' must be a lowercase word "
+            "of at most 16 letters and digits",
+        )
+        ok = False
+    return raw if ok else None
+
+
+def _check_question(  # noqa: C901 - one flat list of rules reads best here
+    raw: object, where: str, label: str, prefix: str | None, check: _Checker
+) -> BankQuestion | None:
+    if not isinstance(raw, dict):
+        check.report(where, f"{label}: must be a table")
+        return None
+    problems_before = len(check.problems)
+
+    def bad(problem: str) -> None:
+        check.report(where, f"{label}: {problem}")
+
+    for key in sorted(QUESTION_KEYS - raw.keys()):
+        bad(f"missing key '{key}'")
+    for key in sorted(raw.keys() - QUESTION_KEYS - OPTIONAL_QUESTION_KEYS):
+        bad(f"unknown key '{key}'")
+
+    key = raw.get("id")
+    if "id" in raw:
+        if not isinstance(key, str):
+            bad("'id' must be a string")
+        elif len(key) > MAX_ID_LENGTH or not ID_PATTERN.fullmatch(key):
+            bad(
+                f"id '{key}' must be lowercase words joined by hyphens "
+                f"(at most {MAX_ID_LENGTH} characters)"
+            )
+        elif prefix and not key.startswith(prefix + "-"):
+            bad(f"id '{key}' must start with the field's id_prefix '{prefix}-'")
+    text = raw.get("text")
+    if "text" in raw:
+        if not isinstance(text, str):
+            bad("'text' must be a string")
+        elif not text.strip():
+            bad("'text' is empty")
+        elif len(text) > MAX_TEXT_LENGTH:
+            bad(f"'text' is longer than {MAX_TEXT_LENGTH} characters")
+    kind = raw.get("kind")
+    if "kind" in raw and kind not in KINDS:
+        bad(f"kind {kind!r} must be one of {', '.join(KINDS)}")
+    difficulty = raw.get("difficulty")
+    if "difficulty" in raw:
+        if not _is_int(difficulty):
+            bad("'difficulty' must be a whole number")
+        elif difficulty not in DIFFICULTIES:
+            bad(f"difficulty {difficulty} must be 1 (easy), 2 or 3 (hard)")
+    target = raw.get("target_seconds")
+    if "target_seconds" in raw:
+        low, high = TARGET_SECONDS
+        if not _is_int(target):
+            bad("'target_seconds' must be a whole number")
+        elif not low <= target <= high:
+            bad(f"target_seconds {target} must be between {low} and {high}")
+    guidance = raw.get("guidance")
+    if "guidance" in raw:
+        if not isinstance(guidance, str):
+            bad("'guidance' must be a string")
+        else:
+            lines = [line.strip() for line in guidance.strip().splitlines()]
+            points = [line for line in lines if line]
+            low, high = GUIDANCE_POINTS
+            if not all(line.startswith("- ") and line[2:].strip() for line in points):
+                bad("every guidance line must be a point starting with '- '")
+            elif not low <= len(points) <= high:
+                bad(f"guidance has {len(points)} points; write {low} to {high}")
+            elif any(len(line) > MAX_POINT_LENGTH for line in points):
+                bad(f"a guidance point is longer than {MAX_POINT_LENGTH} characters")
+    follow_ups = raw.get("follow_ups", [])
+    if not isinstance(follow_ups, list) or not all(
+        isinstance(item, str) and item.strip() for item in follow_ups
+    ):
+        bad("'follow_ups' must be a list of non-empty strings")
+    elif "follow_ups" in raw and not 1 <= len(follow_ups) <= MAX_FOLLOW_UPS:
+        bad(f"'follow_ups' must hold 1 to {MAX_FOLLOW_UPS} questions (or be left out)")
+
+    if len(check.problems) > problems_before:
+        return None
+    return BankQuestion(
+        key=key,
+        text=text.strip(),
+        kind=kind,
+        difficulty=difficulty,
+        target_seconds=target,
+        guidance=guidance.strip(),
+        follow_ups=tuple(item.strip() for item in follow_ups),
+    )
+
+
+def _check_near_duplicates(bank: Bank, check: _Checker) -> None:
+    texts = [(q.key, normalise_text(q.text)) for q in bank.questions]
+    for i, (key_a, text_a) in enumerate(texts):
+        matcher = SequenceMatcher(None, text_a, autojunk=False)
+        for key_b, text_b in texts[i + 1 :]:
+            matcher.set_seq2(text_b)
+            if (
+                matcher.real_quick_ratio() >= NEAR_DUPLICATE_RATIO
+                and matcher.quick_ratio() >= NEAR_DUPLICATE_RATIO
+                and (ratio := matcher.ratio()) >= NEAR_DUPLICATE_RATIO
+            ):
+                check.report(
+                    bank.path.name,
+                    f"{key_b}: near-duplicate of {key_a} (similarity {ratio:.2f})",
+                )
+
+
+def _read_bank(path: Path, check: _Checker) -> Bank | None:
+    where = path.name
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        check.report(str(path), "no such file")
+        return None
+    except UnicodeDecodeError as error:
+        check.report(where, f"not UTF-8 text ({error.reason} at byte {error.start})")
+        return None
+    except tomllib.TOMLDecodeError as error:
+        check.report(where, f"invalid TOML: {error}")
+        return None
+    for key in sorted(data.keys() - {"field", "questions"}):
+        check.report(where, f"unknown top-level key '{key}'")
+    meta = _check_field(data.get("field"), where, check)
+    prefix = meta["id_prefix"] if meta else None
+    raw_questions = data.get("questions")
+    if not isinstance(raw_questions, list) or not raw_questions:
+        check.report(where, "no [[questions]] found")
+        return None
+    questions: list[BankQuestion] = []
+    for number, raw in enumerate(raw_questions, start=1):
+        raw_id = raw.get("id") if isinstance(raw, dict) else None
+        label = raw_id if isinstance(raw_id, str) and raw_id else f"question #{number}"
+        question = _check_question(raw, where, label, prefix, check)
+        if question:
+            questions.append(question)
+    if meta is None or len(questions) != len(raw_questions):
+        return None
+    return Bank(
+        path=path,
+        slug=meta["slug"],
+        name=meta["name"].strip(),
+        description=meta["description"].strip(),
+        id_prefix=prefix,
+        questions=tuple(questions),
+    )
+
+
+def load_banks(path: Path) -> list[Bank]:
+    """Read and check every bank at path; raise BankError listing all problems."""
+    check = _Checker()
+    files = bank_files(path)
+    if not files:
+        raise BankError([f"{path}: no .toml bank files found"])
+    banks = [bank for file in files if (bank := _read_bank(file, check))]
+    _check_across_files(files, check)
+    for bank in banks:
+        _check_near_duplicates(bank, check)
+    if check.problems:
+        raise BankError(check.problems)
+    return banks
+
+
+def _check_across_files(files: list[Path], check: _Checker) -> None:
+    """Report ids, slugs and prefixes used more than once, even in broken files."""
+    seen_ids: dict[str, str] = {}
+    seen_slugs: dict[str, str] = {}
+    seen_prefixes: dict[str, str] = {}
+    for path in files:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue  # already reported
+        meta = data.get("field")
+        if isinstance(meta, dict):
+            for key, seen in (("slug", seen_slugs), ("id_prefix", seen_prefixes)):
+                value = meta.get(key)
+                if isinstance(value, str) and value:
+                    if value in seen:
+                        check.report(
+                            path.name,
+                            f"[field]: {key} '{value}' is also used in {seen[value]}",
+                        )
+                    else:
+                        seen[value] = path.name
+        questions = data.get("questions")
+        if not isinstance(questions, list):
+            continue
+        for raw in questions:
+            key = raw.get("id") if isinstance(raw, dict) else None
+            if not isinstance(key, str) or not key:
+                continue
+            if key in seen_ids:
+                other = seen_ids[key]
+                place = "earlier in this file" if other == path.name else f"in {other}"
+                check.report(path.name, f"{key}: duplicate id (also {place})")
+            else:
+                seen_ids[key] = path.name
+
+
+def sync_banks(session: Session, banks: list[Bank]) -> SyncReport:
+    """Upsert fields and questions by their stable ids; archive what is gone."""
+    report = SyncReport()
+    now = utcnow()
+    fields = {f.slug: f for f in session.scalars(sa.select(Field))}
+    questions = {q.key: q for q in session.scalars(sa.select(Question))}
+    for bank in banks:
+        record = fields.get(bank.slug)
+        values = {
+            "name": bank.name,
+            "description": bank.description,
+            "id_prefix": bank.id_prefix,
+            "archived_at": None,
+        }
+        if record is None:
+            record = Field(slug=bank.slug, **values)
+            session.add(record)
+            fields[bank.slug] = record
+            report.fields_added += 1
+        elif _apply(record, values):
+            report.fields_updated += 1
+        session.flush()
+        for position, item in enumerate(bank.questions):
+            _sync_question(session, questions, record, position, item, report)
+    wanted_fields = {bank.slug for bank in banks}
+    for slug, record in fields.items():
+        if slug not in wanted_fields and record.archived_at is None:
+            record.archived_at = now
+            report.fields_archived += 1
+    wanted = {item.key for bank in banks for item in bank.questions}
+    for key, question in questions.items():
+        if key not in wanted and question.archived_at is None:
+            question.archived_at = now
+            report.archived += 1
+    session.flush()
+    return report
+
+
+def _sync_question(
+    session: Session,
+    existing: dict[str, Question],
+    field_record: Field,
+    position: int,
+    item: BankQuestion,
+    report: SyncReport,
+) -> None:
+    values = {
+        "field_id": field_record.id,
+        "position": position,
+        "text": item.text,
+        "kind": item.kind,
+        "difficulty": item.difficulty,
+        "target_seconds": item.target_seconds,
+        "guidance": item.guidance,
+        "follow_ups": list(item.follow_ups),
+    }
+    question = existing.get(item.key)
+    if question is None:
+        session.add(Question(key=item.key, **values))
+        report.added += 1
+        return
+    was_archived = question.archived_at is not None
+    changed = _apply(question, {**values, "archived_at": None})
+    if was_archived:
+        report.restored += 1
+    elif changed:
+        report.updated += 1
+    else:
+        report.unchanged += 1
+
+
+def _apply(record: object, values: dict[str, object]) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(record, name) != value:
+            setattr(record, name, value)
+            changed = True
+    return changed
+
+
+@dataclass(frozen=True)
+class FieldStats:
+    """Numbers that describe one field's bank."""
+
+    slug: str
+    name: str
+    questions: int
+    kinds: dict[str, int]
+    difficulty: dict[int, int]
+    median_target_seconds: float
+    with_follow_ups: float
+    with_guidance: int
+
+
+def bank_stats(banks: list[Bank]) -> list[FieldStats]:
+    """Summarise each bank for `banks stats`."""
+    stats = []
+    for bank in banks:
+        questions = bank.questions
+        kinds = Counter(q.kind for q in questions)
+        difficulty = Counter(q.difficulty for q in questions)
+        stats.append(
+            FieldStats(
+                slug=bank.slug,
+                name=bank.name,
+                questions=len(questions),
+                kinds={kind: kinds.get(kind, 0) for kind in KINDS},
+                difficulty={level: difficulty.get(level, 0) for level in DIFFICULTIES},
+                median_target_seconds=statistics.median(
+                    q.target_seconds for q in questions
+                ),
+                with_follow_ups=round(
+                    sum(1 for q in questions if q.follow_ups) / len(questions), 3
+                ),
+                with_guidance=sum(1 for q in questions if guidance_points(q.guidance)),
+            )
+        )
+    return stats
+

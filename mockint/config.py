@@ -1,0 +1,64 @@
+"""Configuration read from the environment, with safe development defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# OWASP's current bar for PBKDF2-HMAC-SHA256.
+PRODUCTION_PASSWORD_METHOD = "pbkdf2:sha256:1000000"
+
+
+class ConfigError(RuntimeError):
+    """Raised when the app cannot start safely with the given environment."""
+
+
+def _development_secret(instance_path: Path) -> str:
+    """Return a secret generated once and kept under instance/."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_hex(32)
+    key_file.write_text(secret)
+    key_file.chmod(0o600)
+    return secret
+
+
+def load_config(instance_path: Path) -> dict[str, object]:
+    """Build the app configuration from environment variables."""
+    production = os.environ.get("MOCKINT_ENV", "development") == "production"
+    secret = os.environ.get("SECRET_KEY")
+    if not secret:
+        if production:
+            raise ConfigError(
+                "SECRET_KEY must be set when MOCKINT_ENV=production; refusing to start."
+            )
+        secret = _development_secret(instance_path)
+    database_url = os.environ.get("DATABASE_URL") or (
+        f"sqlite:///{instance_path / 'mockint.sqlite3'}"
+    )
+    questions_dir = os.environ.get("MOCKINT_QUESTIONS_DIR") or str(
+        PROJECT_ROOT / "questions"
+    )
+    return {
+        "PRODUCTION": production,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "QUESTIONS_DIR": questions_dir,
+        "PASSWORD_HASH_METHOD": PRODUCTION_PASSWORD_METHOD,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=400),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    }

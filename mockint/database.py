@@ -1,0 +1,51 @@
+"""SQLite connection settings: WAL, foreign keys, and write locks taken up front."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+BUSY_TIMEOUT_MS = 10_000
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # pysqlite's own transaction handling would BEGIN lazily (deferred); we issue
+    # BEGIN ourselves in _on_begin so that writers take the lock first.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def transaction_wants_write_lock() -> bool:
+    """True unless this transaction runs in a read-only (GET/HEAD) request."""
+    return not (has_request_context() and request.method in READ_ONLY_METHODS)
+
+
+def _on_begin(connection: Connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    # A deferred transaction that reads and then writes fails at once with
+    # "database is locked" when another process holds the write lock, whatever
+    # the busy timeout; BEGIN IMMEDIATE waits for the lock instead.
+    if transaction_wants_write_lock():
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")
+
+
+def install_sqlite_behaviour() -> None:
+    """Register the connection and transaction hooks on every engine, once."""
+    if not event.contains(Engine, "connect", _on_connect):
+        event.listen(Engine, "connect", _on_connect)
+        event.listen(Engine, "begin", _on_begin)

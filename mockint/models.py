@@ -1,0 +1,223 @@
+"""Database models: profiles, fields, questions, rounds and attempts."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_login import UserMixin
+
+from mockint.extensions import db
+
+RATING_LABELS = {1: "Stumped", 2: "Shaky", 3: "Solid", 4: "Nailed it"}
+SHAKY_AT_MOST = 2  # a last rating of Stumped or Shaky means "still shaky"
+
+
+def utcnow() -> datetime:
+    """Return the current time as a timezone-aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every backend, SQLite included."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(
+        self, value: datetime | None, dialect: sa.Dialect
+    ) -> datetime | None:
+        """Refuse naive datetimes and store UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(
+        self, value: datetime | None, dialect: sa.Dialect
+    ) -> datetime | None:
+        """Return aware UTC datetimes."""
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+def _new_login_id() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    """A profile: a guest (no username) or an account."""
+
+    __tablename__ = "users"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    username: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
+    password_hash: so.Mapped[str | None] = so.mapped_column(sa.String(256))
+    # What the session and remember cookies carry instead of the row id, so that
+    # rotating it signs out every browser at once.
+    login_id: so.Mapped[str] = so.mapped_column(
+        sa.String(64), unique=True, default=_new_login_id
+    )
+    created_at: so.Mapped[datetime] = so.mapped_column(
+        UTCDateTime, default=utcnow
+    )
+
+    @property
+    def is_guest(self) -> bool:
+        """True while the profile has not been saved as an account."""
+        return self.username is None
+
+    def rotate_login_id(self) -> None:
+        """Invalidate every existing session and remember cookie of this user."""
+        self.login_id = _new_login_id()
+
+    def get_id(self) -> str:
+        """Return the identifier Flask-Login stores in cookies."""
+        return self.login_id
+
+
+class Field(db.Model):
+    """A field of work with its question bank."""
+
+    __tablename__ = "fields"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    slug: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    description: so.Mapped[str] = so.mapped_column(sa.Text)
+    id_prefix: so.Mapped[str] = so.mapped_column(sa.String(16))
+    archived_at: so.Mapped[datetime | None] = so.mapped_column(
+        UTCDateTime
+    )
+
+    questions: so.WriteOnlyMapped[Question] = so.relationship(back_populates="field")
+
+
+class Question(db.Model):
+    """One interview question, keyed by its stable bank id."""
+
+    __tablename__ = "questions"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    key: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
+    field_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("fields.id", ondelete="RESTRICT"), index=True
+    )
+    position: so.Mapped[int] = so.mapped_column(default=0)
+    text: so.Mapped[str] = so.mapped_column(sa.Text)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(16))
+    difficulty: so.Mapped[int]
+    target_seconds: so.Mapped[int]
+    guidance: so.Mapped[str] = so.mapped_column(sa.Text)
+    follow_ups: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    archived_at: so.Mapped[datetime | None] = so.mapped_column(
+        UTCDateTime
+    )
+
+    field: so.Mapped[Field] = so.relationship(back_populates="questions")
+
+    @property
+    def guidance_points(self) -> list[str]:
+        """The guidance split into its bullet points."""
+        return [
+            line.strip()[2:].strip()
+            for line in self.guidance.splitlines()
+            if line.strip().startswith("- ")
+        ]
+
+
+class Round(db.Model):
+    """A practice round: an ordered set of questions answered in one sitting."""
+
+    __tablename__ = "rounds"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    # None for rounds that mix fields (drills of weak questions).
+    field_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("fields.id", ondelete="RESTRICT")
+    )
+    created_at: so.Mapped[datetime] = so.mapped_column(
+        UTCDateTime, default=utcnow
+    )
+
+    field: so.Mapped[Field | None] = so.relationship()
+    items: so.Mapped[list[RoundItem]] = so.relationship(
+        back_populates="round",
+        order_by="RoundItem.position",
+        cascade="all, delete-orphan",
+    )
+
+
+class RoundItem(db.Model):
+    """A question's place in a round."""
+
+    __tablename__ = "round_items"
+    __table_args__ = (sa.UniqueConstraint("round_id", "position"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    round_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("rounds.id", ondelete="CASCADE")
+    )
+    position: so.Mapped[int]
+    question_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("questions.id", ondelete="RESTRICT"), index=True
+    )
+
+    round: so.Mapped[Round] = so.relationship(back_populates="items")
+    question: so.Mapped[Question] = so.relationship()
+    attempt: so.Mapped[Attempt | None] = so.relationship(
+        back_populates="round_item", uselist=False
+    )
+
+
+class Attempt(db.Model):
+    """One timed, self-rated answer to a question."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (
+        sa.Index("ix_attempts_user_question", "user_id", "question_id", "id"),
+        sa.Index("ix_attempts_user_answered", "user_id", "answered_at"),
+        sa.CheckConstraint("rating BETWEEN 1 AND 4", name="rating_range"),
+        sa.CheckConstraint("elapsed_seconds >= 0", name="elapsed_positive"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE")
+    )
+    question_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("questions.id", ondelete="RESTRICT")
+    )
+    round_item_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("round_items.id", ondelete="SET NULL"), unique=True
+    )
+    rating: so.Mapped[int]
+    elapsed_seconds: so.Mapped[float]
+    # "browser" when the page's timer measured it, "server" from the timestamps.
+    timed_by: so.Mapped[str] = so.mapped_column(sa.String(8), default="browser")
+    shown_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    answered_at: so.Mapped[datetime] = so.mapped_column(
+        UTCDateTime, default=utcnow
+    )
+    note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+
+    question: so.Mapped[Question] = so.relationship()
+    round_item: so.Mapped[RoundItem | None] = so.relationship(back_populates="attempt")
+
+    @property
+    def rating_label(self) -> str:
+        """The rating's word, e.g. "Shaky"."""
+        return RATING_LABELS[self.rating]
+
+    @property
+    def over_target(self) -> bool:
+        """True when the answer took longer than the question's target."""
+        return self.elapsed_seconds > self.question.target_seconds

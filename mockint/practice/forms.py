@@ -1,0 +1,112 @@
+"""Forms for practising alone."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    FloatField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
+
+from mockint.banks import KINDS
+from mockint.models import RATING_LABELS
+from mockint.rounds import MAX_ELAPSED_SECONDS, ROUND_SIZES
+
+MAX_NOTE_LENGTH = 5000
+
+
+class QuestionFilterForm(FlaskForm):
+    """Filter a field's questions (GET, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField(
+        "Kind",
+        choices=[("", "All kinds")] + [(kind, kind.capitalize()) for kind in KINDS],
+        validators=[Optional()],
+    )
+    difficulty = SelectField(
+        "Difficulty",
+        choices=[("", "Any difficulty"), ("1", "Easy"), ("2", "Medium"), ("3", "Hard")],
+        validators=[Optional()],
+    )
+
+    def selected(self) -> tuple[str | None, int | None]:
+        """Return the valid filters chosen, ignoring anything unknown."""
+        kind = self.kind.data if self.kind.data in KINDS else None
+        level = self.difficulty.data
+        difficulty = int(level) if level in ("1", "2", "3") else None
+        return kind, difficulty
+
+
+class StartRoundForm(FlaskForm):
+    """Start a round of several questions."""
+
+    size = RadioField(
+        "How many questions?",
+        choices=[(size, f"{size} questions") for size in ROUND_SIZES],
+        coerce=int,
+        default=5,
+        validators=[InputRequired("Choose how many questions.")],
+    )
+
+
+class PostOnlyForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class RatingField(RadioField):
+    """The four self-ratings, with a clear message for anything else."""
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        """Accept only the ratings 1 to 4."""
+        if self.data not in RATING_LABELS:
+            self.errors[:] = []
+            raise StopValidation("Rate your answer from 1 (Stumped) to 4 (Nailed it).")
+
+
+class AnswerForm(FlaskForm):
+    """Rate an answer, with the timer's measurement and a note."""
+
+    rating = RatingField(
+        "How did it go?",
+        choices=[(value, f"{value} {label}") for value, label in RATING_LABELS.items()],
+        coerce=int,
+        validators=[InputRequired("Rate your answer: 1 Stumped to 4 Nailed it.")],
+    )
+    elapsed_seconds = FloatField(
+        "Seconds on the timer",
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0,
+                max=MAX_ELAPSED_SECONDS,
+                message=(
+                    "The time must be between 0 seconds and "
+                    f"{MAX_ELAPSED_SECONDS // 3600} hours."
+                ),
+            ),
+        ],
+    )
+    note = TextAreaField(
+        "What I'd do differently (optional)",
+        validators=[
+            Length(
+                max=MAX_NOTE_LENGTH,
+                message=f"Keep the note under {MAX_NOTE_LENGTH:,} characters.",
+            )
+        ],
+    )
+    shown_token = HiddenField()
+

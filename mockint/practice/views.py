@@ -1,0 +1,249 @@
+"""Practising alone: fields, rounds, the question screen and history."""
+
+from __future__ import annotations
+
+import random
+
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from mockint.extensions import db
+from mockint.identity import current_profile_id, ensure_profile
+from mockint.models import Field, Question, Round, RoundItem, utcnow
+from mockint.practice.forms import (
+    AnswerForm,
+    PostOnlyForm,
+    QuestionFilterForm,
+    StartRoundForm,
+)
+from mockint.rounds import (
+    field_questions,
+    field_summaries,
+    get_round,
+    last_ratings,
+    next_unanswered,
+    question_history,
+    record_attempt,
+    shaky_questions_of,
+    start_field_round,
+    start_round,
+)
+
+bp = Blueprint("practice", __name__)
+
+SHOWN_TOKEN_MAX_AGE = 7 * 24 * 60 * 60
+
+
+def _shown_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(
+        current_app.config["SECRET_KEY"], salt="mockint.question-shown"
+    )
+
+
+def _active_field(slug: str) -> Field:
+    return db.one_or_404(
+        db.select(Field).where(Field.slug == slug, Field.archived_at.is_(None))
+    )
+
+
+def _question(key: str) -> Question:
+    return db.one_or_404(db.select(Question).where(Question.key == key))
+
+
+@bp.get("/")
+def home() -> str:
+    """List the fields with question counts and what is still shaky."""
+    summaries = field_summaries(db.session, current_profile_id())
+    return render_template("practice/home.html", summaries=summaries)
+
+
+@bp.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    """Answer 200 once the database is reachable."""
+    db.session.execute(db.text("SELECT 1"))
+    return {"status": "ok", "database": "ok"}
+
+
+@bp.get("/fields/<slug>")
+def field_page(slug: str) -> ResponseReturnValue:
+    """Show a field's questions, filterable, with my last ratings."""
+    field = _active_field(slug)
+    filters = QuestionFilterForm(formdata=request.args)
+    kind, difficulty = filters.selected()
+    questions = field_questions(db.session, field.id, kind, difficulty)
+    return render_template(
+        "practice/field.html",
+        field=field,
+        questions=questions,
+        ratings=last_ratings(db.session, current_profile_id(), field.id),
+        filters=filters,
+        start_form=StartRoundForm(),
+        practise_form=PostOnlyForm(),
+        filtered=bool(kind or difficulty),
+    )
+
+
+@bp.post("/fields/<slug>/rounds")
+def start_field_round_view(slug: str) -> ResponseReturnValue:
+    """Start a round of 3, 5 or 10 questions from a field."""
+    field = _active_field(slug)
+    form = StartRoundForm()
+    if not form.validate():
+        return render_template(
+            "practice/field.html",
+            field=field,
+            questions=field_questions(db.session, field.id, None, None),
+            ratings=last_ratings(db.session, current_profile_id(), field.id),
+            filters=QuestionFilterForm(formdata=None),
+            start_form=form,
+            practise_form=PostOnlyForm(),
+            filtered=False,
+        ), 400
+    profile = ensure_profile()
+    round_ = start_field_round(
+        db.session, profile.id, field, form.size.data, random.SystemRandom()
+    )
+    db.session.commit()
+    return redirect(url_for("practice.round_question", round_id=round_.id, position=1))
+
+
+@bp.post("/questions/<key>/practice")
+def practise_one(key: str) -> ResponseReturnValue:
+    """Start a round of one chosen question."""
+    question = _question(key)
+    if question.archived_at is not None:
+        abort(404)
+    PostOnlyForm().validate_on_submit()  # CSRF is checked globally
+    profile = ensure_profile()
+    round_ = start_round(db.session, profile.id, question.field, [question])
+    db.session.commit()
+    return redirect(url_for("practice.round_question", round_id=round_.id, position=1))
+
+
+@bp.get("/rounds/<int:round_id>")
+def round_page(round_id: int) -> ResponseReturnValue:
+    """Continue a round where it was left, or show its summary."""
+    round_ = get_round(db.session, current_profile_id(), round_id) or abort(404)
+    item = next_unanswered(round_)
+    if item is None:
+        return redirect(url_for("practice.round_summary", round_id=round_id))
+    return redirect(
+        url_for("practice.round_question", round_id=round_id, position=item.position)
+    )
+
+
+def _round_item(round_id: int, position: int) -> tuple[Round, RoundItem]:
+    round_ = get_round(db.session, current_profile_id(), round_id) or abort(404)
+    item = next((i for i in round_.items if i.position == position), None)
+    if item is None:
+        abort(404)
+    return round_, item
+
+
+def _render_question(
+    round_: Round, item: RoundItem, form: AnswerForm, status: int = 200
+) -> tuple[str, int]:
+    form.shown_token.data = _shown_serializer().dumps({"item": item.id})
+    return render_template(
+        "practice/question.html", round=round_, item=item, form=form
+    ), status
+
+
+@bp.route("/rounds/<int:round_id>/<int:position>", methods=["GET", "POST"])
+def round_question(round_id: int, position: int) -> ResponseReturnValue:
+    """Ask a question against the timer; once rated, show the guidance."""
+    round_, item = _round_item(round_id, position)
+    if item.attempt is not None:
+        return render_template(
+            "practice/answered.html",
+            round=round_,
+            item=item,
+            next_item=next_unanswered(round_),
+            practise_form=PostOnlyForm(),
+        )
+    form = AnswerForm()
+    if not form.is_submitted():
+        return _render_question(round_, item, form)
+    shown_at = _shown_at(form.shown_token.data, item)
+    if shown_at is None:
+        form.shown_token.errors = [
+            "This page was open too long to trust its clock. Your answer is kept "
+            "below: submit it again."
+        ]
+    if not form.validate() or shown_at is None:
+        return _render_question(round_, item, form, 400)
+    record_attempt(
+        db.session,
+        round_.user_id,
+        item,
+        rating=form.rating.data,
+        elapsed_seconds=form.elapsed_seconds.data,
+        shown_at=shown_at,
+        answered_at=utcnow(),
+        note=form.note.data or "",
+    )
+    db.session.commit()
+    return redirect(url_for("practice.round_question", round_id=round_id, position=position))
+
+
+def _shown_at(token: str | None, item: RoundItem) -> datetime | None:
+    """When the server showed this item, read from the page's signed token."""
+    try:
+        payload, signed_at = _shown_serializer().loads(
+            token or "", max_age=SHOWN_TOKEN_MAX_AGE, return_timestamp=True
+        )
+    except BadSignature:
+        return None
+    if not isinstance(payload, dict) or payload.get("item") != item.id:
+        return None
+    return signed_at
+
+
+@bp.get("/rounds/<int:round_id>/summary")
+def round_summary(round_id: int) -> ResponseReturnValue:
+    """Sum up a round: time against target, rating and note per question."""
+    round_ = get_round(db.session, current_profile_id(), round_id) or abort(404)
+    return render_template(
+        "practice/summary.html",
+        round=round_,
+        shaky=shaky_questions_of(round_),
+        unanswered=next_unanswered(round_),
+        retry_form=PostOnlyForm(),
+    )
+
+
+@bp.post("/rounds/<int:round_id>/retry")
+def retry_shaky(round_id: int) -> ResponseReturnValue:
+    """Start a new round of this round's shaky questions."""
+    round_ = get_round(db.session, current_profile_id(), round_id) or abort(404)
+    shaky = shaky_questions_of(round_)
+    if not shaky:
+        flash("Nothing in that round was rated shaky. Well done.")
+        return redirect(url_for("practice.round_summary", round_id=round_id))
+    new_round = start_round(db.session, round_.user_id, round_.field, shaky)
+    db.session.commit()
+    return redirect(url_for("practice.round_question", round_id=new_round.id, position=1))
+
+
+@bp.get("/questions/<key>")
+def question_history_page(key: str) -> str:
+    """All my attempts at one question, oldest to newest."""
+    question = _question(key)
+    return render_template(
+        "practice/history.html",
+        question=question,
+        attempts=question_history(db.session, current_profile_id(), question.id),
+        practise_form=PostOnlyForm(),
+    )

@@ -1,0 +1,238 @@
+"""Practice rounds: choosing questions, recording attempts, summing up."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from mockint.models import SHAKY_AT_MOST, Attempt, Field, Question, Round, RoundItem
+
+ROUND_SIZES = (3, 5, 10)
+MAX_ELAPSED_SECONDS = 4 * 60 * 60
+
+
+@dataclass(frozen=True)
+class LastRating:
+    """A user's most recent rating of one question."""
+
+    rating: int
+    answered_at: datetime
+
+    @property
+    def shaky(self) -> bool:
+        """True when the last answer was rated Stumped or Shaky."""
+        return self.rating <= SHAKY_AT_MOST
+
+
+def _latest_attempt_ids(user_id: int) -> sa.Select:
+    return (
+        sa.select(sa.func.max(Attempt.id))
+        .where(Attempt.user_id == user_id)
+        .group_by(Attempt.question_id)
+    )
+
+
+def last_ratings(
+    session: Session, user_id: int | None, field_id: int | None = None
+) -> dict[int, LastRating]:
+    """Map question id to the user's latest rating, optionally within a field."""
+    if user_id is None:
+        return {}
+    query = sa.select(Attempt.question_id, Attempt.rating, Attempt.answered_at).where(
+        Attempt.id.in_(_latest_attempt_ids(user_id))
+    )
+    if field_id is not None:
+        query = query.join(Question, Question.id == Attempt.question_id).where(
+            Question.field_id == field_id
+        )
+    return {
+        question_id: LastRating(rating, answered_at)
+        for question_id, rating, answered_at in session.execute(query)
+    }
+
+
+@dataclass(frozen=True)
+class FieldSummary:
+    """A field as the home page lists it."""
+
+    field: Field
+    question_count: int
+    shaky_count: int
+    practised_count: int
+
+
+def field_summaries(session: Session, user_id: int | None) -> list[FieldSummary]:
+    """List active fields with question counts and the user's shaky counts."""
+    counts = (
+        sa.select(Question.field_id, sa.func.count().label("n"))
+        .where(Question.archived_at.is_(None))
+        .group_by(Question.field_id)
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(Field, counts.c.n)
+        .join(counts, counts.c.field_id == Field.id)
+        .where(Field.archived_at.is_(None))
+        .order_by(Field.name)
+    ).all()
+    shaky: dict[int, int] = {}
+    practised: dict[int, int] = {}
+    if user_id is not None:
+        latest = (
+            sa.select(Attempt.question_id, Attempt.rating)
+            .where(Attempt.id.in_(_latest_attempt_ids(user_id)))
+            .subquery()
+        )
+        per_field = session.execute(
+            sa.select(
+                Question.field_id,
+                sa.func.count(),
+                sa.func.count().filter(latest.c.rating <= SHAKY_AT_MOST),
+            )
+            .join(latest, latest.c.question_id == Question.id)
+            .where(Question.archived_at.is_(None))
+            .group_by(Question.field_id)
+        )
+        for field_id, seen, weak in per_field:
+            practised[field_id] = seen
+            shaky[field_id] = weak
+    return [
+        FieldSummary(field, count, shaky.get(field.id, 0), practised.get(field.id, 0))
+        for field, count in rows
+    ]
+
+
+def field_questions(
+    session: Session, field_id: int, kind: str | None, difficulty: int | None
+) -> list[Question]:
+    """Return a field's active questions in bank order, filtered."""
+    query = sa.select(Question).where(
+        Question.field_id == field_id, Question.archived_at.is_(None)
+    )
+    if kind:
+        query = query.where(Question.kind == kind)
+    if difficulty:
+        query = query.where(Question.difficulty == difficulty)
+    return list(session.scalars(query.order_by(Question.position)))
+
+
+def order_for_practice(
+    questions: list[Question], ratings: dict[int, LastRating], rng: random.Random
+) -> list[Question]:
+    """Put unseen and shaky questions first, then the rest, shuffled within each."""
+    first = [q for q in questions if q.id not in ratings or ratings[q.id].shaky]
+    rest = [q for q in questions if q.id in ratings and not ratings[q.id].shaky]
+    rng.shuffle(first)
+    rng.shuffle(rest)
+    return first + rest
+
+
+def start_round(
+    session: Session,
+    user_id: int,
+    field: Field | None,
+    questions: list[Question],
+) -> Round:
+    """Create a round holding the questions in the given order."""
+    round_ = Round(user_id=user_id, field_id=field.id if field else None)
+    round_.items = [
+        RoundItem(position=position, question_id=question.id)
+        for position, question in enumerate(questions, start=1)
+    ]
+    session.add(round_)
+    session.flush()
+    return round_
+
+
+def start_field_round(
+    session: Session, user_id: int, field: Field, size: int, rng: random.Random
+) -> Round:
+    """Start a round of `size` questions from a field, weakest and unseen first."""
+    questions = field_questions(session, field.id, None, None)
+    ordered = order_for_practice(
+        questions, last_ratings(session, user_id, field.id), rng
+    )
+    return start_round(session, user_id, field, ordered[:size])
+
+
+def get_round(session: Session, user_id: int | None, round_id: int) -> Round | None:
+    """Return the user's round with its items, questions and attempts loaded."""
+    if user_id is None:
+        return None
+    return session.scalar(
+        sa.select(Round)
+        .where(Round.id == round_id, Round.user_id == user_id)
+        .options(
+            joinedload(Round.field),
+            selectinload(Round.items).joinedload(RoundItem.question),
+            selectinload(Round.items).joinedload(RoundItem.attempt),
+        )
+    )
+
+
+def next_unanswered(round_: Round) -> RoundItem | None:
+    """Return the first item of the round still waiting for an answer."""
+    return next((item for item in round_.items if item.attempt is None), None)
+
+
+def record_attempt(
+    session: Session,
+    user_id: int,
+    item: RoundItem,
+    rating: int,
+    elapsed_seconds: float | None,
+    shown_at: datetime,
+    answered_at: datetime,
+    note: str,
+) -> Attempt:
+    """Store a rated answer; without a browser timing, use the server's."""
+    timed_by = "browser"
+    if elapsed_seconds is None:
+        timed_by = "server"
+        elapsed_seconds = min(
+            max((answered_at - shown_at).total_seconds(), 0.0), MAX_ELAPSED_SECONDS
+        )
+    attempt = Attempt(
+        user_id=user_id,
+        question_id=item.question_id,
+        round_item_id=item.id,
+        rating=rating,
+        elapsed_seconds=round(elapsed_seconds, 1),
+        timed_by=timed_by,
+        shown_at=shown_at,
+        answered_at=answered_at,
+        note=note.strip(),
+    )
+    session.add(attempt)
+    item.attempt = attempt
+    session.flush()
+    return attempt
+
+
+def shaky_questions_of(round_: Round) -> list[Question]:
+    """The round's questions that were rated Stumped or Shaky, in order."""
+    return [
+        item.question
+        for item in round_.items
+        if item.attempt is not None and item.attempt.rating <= SHAKY_AT_MOST
+    ]
+
+
+def question_history(
+    session: Session, user_id: int | None, question_id: int
+) -> list[Attempt]:
+    """All of the user's attempts at a question, oldest first."""
+    if user_id is None:
+        return []
+    return list(
+        session.scalars(
+            sa.select(Attempt)
+            .where(Attempt.user_id == user_id, Attempt.question_id == question_id)
+            .options(joinedload(Attempt.question))
+            .order_by(Attempt.answered_at, Attempt.id)
+        )
+    )
