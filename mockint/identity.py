@@ -31,7 +31,10 @@ def _load_user(login_id: str) -> User | None:
 
 def current_profile() -> User | None:
     """Return the signed-in profile (guest or account), or None."""
-    return current_user if current_user.is_authenticated else None
+    if not current_user.is_authenticated:
+        return None
+    # The proxy would follow a later login_user(); callers keep the real object.
+    return current_user._get_current_object()
 
 
 def current_profile_id() -> int | None:

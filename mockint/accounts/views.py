@@ -118,7 +118,7 @@ def merge() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     """Log out and forget the session."""
     ConfirmForm().validate_on_submit()  # CSRF is checked globally
-    logout_user()
     session.clear()
+    logout_user()  # after clear(): it leaves the flag that deletes the remember cookie
     flash("You are logged out.")
     return redirect(url_for("practice.home"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    SelectChoice,
     FloatField,
     HiddenField,
     RadioField,
@@ -33,12 +34,21 @@ class QuestionFilterForm(FlaskForm):
 
     kind = SelectField(
         "Kind",
-        choices=[("", "All kinds")] + [(kind, kind.capitalize()) for kind in KINDS],
+        choices=[SelectChoice("", "All kinds")]
+        + [SelectChoice(kind, kind.capitalize()) for kind in KINDS],
         validators=[Optional()],
     )
     difficulty = SelectField(
         "Difficulty",
-        choices=[("", "Any difficulty"), ("1", "Easy"), ("2", "Medium"), ("3", "Hard")],
+        choices=[
+            SelectChoice(value, label)
+            for value, label in [
+                ("", "Any difficulty"),
+                ("1", "Easy"),
+                ("2", "Medium"),
+                ("3", "Hard"),
+            ]
+        ],
         validators=[Optional()],
     )
 
@@ -55,7 +65,7 @@ class StartRoundForm(FlaskForm):
 
     size = RadioField(
         "How many questions?",
-        choices=[(size, f"{size} questions") for size in ROUND_SIZES],
+        choices=[SelectChoice(size, f"{size} questions") for size in ROUND_SIZES],
         coerce=int,
         default=5,
         validators=[InputRequired("Choose how many questions.")],
@@ -81,7 +91,10 @@ class AnswerForm(FlaskForm):
 
     rating = RatingField(
         "How did it go?",
-        choices=[(value, f"{value} {label}") for value, label in RATING_LABELS.items()],
+        choices=[
+            SelectChoice(value, f"{value} {label}")
+            for value, label in RATING_LABELS.items()
+        ],
         coerce=int,
         validators=[InputRequired("Rate your answer: 1 Stumped to 4 Nailed it.")],
     )

@@ -1,0 +1,234 @@
+"""The bank loader: every malformed case is reported, and nothing is imported."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from mockint.banks import BankError, bank_stats, load_banks, sync_banks
+from mockint.config import PROJECT_ROOT
+from mockint.extensions import db
+from mockint.models import Field, Question
+
+GOOD_QUESTION = """
+[[questions]]
+id = "tt-good"
+text = "Tell me about a project you are proud of."
+kind = "behavioral"
+difficulty = 2
+target_seconds = 120
+guidance = \"\"\"
+- Names the goal and the candidate's own part.
+- Ends with a measurable result.\"\"\"
+"""
+
+FIELD = """
+[field]
+slug = "test-field"
+name = "Test Field"
+id_prefix = "tt"
+description = "For the loader's tests."
+"""
+
+
+def write_bank(folder: Path, name: str, body: str) -> Path:
+    """Write a bank file and return its path."""
+    path = folder / name
+    path.write_text(textwrap.dedent(body))
+    return path
+
+
+def problems_for(tmp_path: Path, body: str) -> list[str]:
+    """Load one bank file and return the problems reported."""
+    write_bank(tmp_path, "bank.toml", body)
+    with pytest.raises(BankError) as caught:
+        load_banks(tmp_path)
+    return caught.value.problems
+
+
+def question(**overrides: object) -> str:
+    """A question table with some keys replaced (None removes the key)."""
+    values: dict[str, object] = {
+        "id": '"tt-q"',
+        "text": '"What would you do if the build broke before a release?"',
+        "kind": '"situational"',
+        "difficulty": "2",
+        "target_seconds": "90",
+        "guidance": '"""\n- Stops the line and tells the team.\n- Fixes forward or rolls back."""',
+    }
+    for key, value in overrides.items():
+        if value is None:
+            values.pop(key, None)
+        else:
+            values[key] = value
+    lines = "\n".join(f"{key} = {value}" for key, value in values.items())
+    return f"\n[[questions]]\n{lines}\n"
+
+
+def test_good_bank_loads(tmp_path: Path) -> None:
+    write_bank(tmp_path, "bank.toml", FIELD + GOOD_QUESTION)
+    [bank] = load_banks(tmp_path)
+    assert bank.slug == "test-field"
+    assert bank.questions[0].key == "tt-good"
+    assert bank.questions[0].follow_ups == ()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"text": '""'}, "bank.toml: tt-q: 'text' is empty"),
+        ({"text": '"   "'}, "bank.toml: tt-q: 'text' is empty"),
+        ({"text": None}, "bank.toml: tt-q: missing key 'text'"),
+        ({"kind": '"riddle"'}, "bank.toml: tt-q: kind 'riddle' must be one of"),
+        ({"difficulty": "4"}, "bank.toml: tt-q: difficulty 4 must be 1 (easy)"),
+        ({"difficulty": '"2"'}, "bank.toml: tt-q: 'difficulty' must be a whole number"),
+        ({"difficulty": "true"}, "bank.toml: tt-q: 'difficulty' must be a whole number"),
+        ({"target_seconds": "5"}, "bank.toml: tt-q: target_seconds 5 must be between"),
+        ({"target_seconds": "9000"}, "bank.toml: tt-q: target_seconds 9000 must be"),
+        ({"target_seconds": "1.5"}, "bank.toml: tt-q: 'target_seconds' must be a whole"),
+        ({"colour": '"red"'}, "bank.toml: tt-q: unknown key 'colour'"),
+        ({"guidance": '"Just be good."'}, "bank.toml: tt-q: every guidance line must"),
+        ({"guidance": '"- only one point"'}, "bank.toml: tt-q: guidance has 1 points"),
+        ({"follow_ups": '"not a list"'}, "bank.toml: tt-q: 'follow_ups' must be a list"),
+        ({"follow_ups": '[""]'}, "bank.toml: tt-q: 'follow_ups' must be a list"),
+        ({"follow_ups": "[]"}, "bank.toml: tt-q: 'follow_ups' must hold 1 to 4"),
+        ({"id": '"TT Q"'}, "bank.toml: TT Q: id 'TT Q' must be lowercase words"),
+        ({"id": '"xx-q"'}, "bank.toml: xx-q: id 'xx-q' must start with the field's"),
+        ({"id": None}, "bank.toml: question #1: missing key 'id'"),
+    ],
+)
+def test_malformed_question_is_named(
+    tmp_path: Path, overrides: dict[str, object], expected: str
+) -> None:
+    problems = problems_for(tmp_path, FIELD + question(**overrides))
+    assert any(problem.startswith(expected) for problem in problems), problems
+
+
+def test_invalid_toml_names_file_and_line(tmp_path: Path) -> None:
+    problems = problems_for(tmp_path, FIELD + '\n[[questions]]\nid = "tt-x\n')
+    assert len(problems) == 1
+    assert problems[0].startswith("bank.toml: invalid TOML:")
+    assert "line 9" in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (GOOD_QUESTION, "bank.toml: missing [field] table"),
+        (FIELD.replace('id_prefix = "tt"\n', "") + GOOD_QUESTION, "missing key 'id_prefix'"),
+        (FIELD.replace("test-field", "Test Field") + GOOD_QUESTION, "slug 'Test Field'"),
+        (FIELD + 'extra = 1\n' + GOOD_QUESTION, "[field]: unknown key 'extra'"),
+        (FIELD, "bank.toml: no [[questions]] found"),
+    ],
+)
+def test_malformed_field_is_named(tmp_path: Path, body: str, expected: str) -> None:
+    problems = problems_for(tmp_path, body)
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_every_problem_is_reported_not_only_the_first(tmp_path: Path) -> None:
+    body = FIELD + question(id='"tt-a"', text='""') + question(id='"tt-b"', kind='"x"')
+    problems = problems_for(tmp_path, body)
+    assert any(p.startswith("bank.toml: tt-a:") for p in problems)
+    assert any(p.startswith("bank.toml: tt-b:") for p in problems)
+
+
+def test_duplicate_ids_within_and_across_files(tmp_path: Path) -> None:
+    write_bank(tmp_path, "a.toml", FIELD + GOOD_QUESTION + GOOD_QUESTION)
+    other_field = FIELD.replace("test-field", "other").replace('"tt"', '"tt"')
+    write_bank(tmp_path, "b.toml", other_field + GOOD_QUESTION)
+    with pytest.raises(BankError) as caught:
+        load_banks(tmp_path)
+    problems = caught.value.problems
+    assert "a.toml: tt-good: duplicate id (also earlier in this file)" in problems
+    assert "b.toml: tt-good: duplicate id (also in a.toml)" in problems
+    assert "b.toml: [field]: id_prefix 'tt' is also used in a.toml" in problems
+
+
+def test_near_duplicate_questions_are_flagged(tmp_path: Path) -> None:
+    body = (
+        FIELD
+        + question(id='"tt-a"', text='"Tell me about the hardest bug you have fixed."')
+        + question(id='"tt-b"', text='"Tell me about the hardest bug you\'ve fixed!"')
+        + question(id='"tt-c"', text='"Tell me about a time you disagreed with a boss."')
+    )
+    problems = problems_for(tmp_path, body)
+    assert len(problems) == 1
+    assert problems[0].startswith("bank.toml: tt-b: near-duplicate of tt-a")
+
+
+def test_shipped_banks_pass_check() -> None:
+    banks = load_banks(PROJECT_ROOT / "questions")
+    assert len(banks) >= 4
+    assert all(len(bank.questions) >= 15 for bank in banks)
+
+
+def test_stats_describe_each_bank() -> None:
+    [stats] = bank_stats(load_banks(Path(__file__).parent / "data" / "banks" / "beta.toml"))
+    assert stats.questions == 2
+    assert stats.kinds == {"background": 1, "behavioral": 0, "situational": 0, "technical": 1}
+    assert stats.median_target_seconds == 105
+    assert stats.with_follow_ups == 0.5
+
+
+class TestSync:
+    """Sync upserts by id, archives what is gone and is all or nothing."""
+
+    def test_sync_is_idempotent(self, app: Flask, app_ctx: None) -> None:
+        banks = load_banks(Path(app.config["QUESTIONS_DIR"]))
+        report = sync_banks(db.session, banks)
+        assert (report.added, report.updated, report.archived) == (0, 0, 0)
+        assert report.unchanged == 8
+
+    def test_edit_keeps_row_and_removal_archives(self, app: Flask, app_ctx: None) -> None:
+        folder = Path(app.config["QUESTIONS_DIR"])
+        before = db.session.scalar(db.select(Question).where(Question.key == "al-two"))
+        alpha = folder / "alpha.toml"
+        text = alpha.read_text().replace(
+            "Describe a conflict with a colleague and how it ended.",
+            "Describe a disagreement with a teammate and how you settled it.",
+        )
+        start = text.index('[[questions]]\nid = "al-six"')
+        alpha.write_text(text[:start])
+        report = sync_banks(db.session, load_banks(folder))
+        db.session.commit()
+        assert (report.updated, report.archived) == (1, 1)
+        after = db.session.scalar(db.select(Question).where(Question.key == "al-two"))
+        assert after.id == before.id
+        assert after.text.startswith("Describe a disagreement")
+        gone = db.session.scalar(db.select(Question).where(Question.key == "al-six"))
+        assert gone.archived_at is not None
+
+    def test_cli_refuses_bad_banks_and_imports_nothing(
+        self, app: Flask, app_ctx: None, tmp_path: Path
+    ) -> None:
+        folder = tmp_path / "bad"
+        folder.mkdir()
+        write_bank(folder, "good.toml", FIELD + GOOD_QUESTION)
+        write_bank(folder, "bad.toml", FIELD.replace("test-field", "bad") + question())
+        result = app.test_cli_runner().invoke(args=["banks", "sync", str(folder)])
+        assert result.exit_code != 0
+        assert "good.toml: [field]: id_prefix 'tt' is also used in bad.toml" in result.output
+        assert "nothing was imported" in result.output
+        assert db.session.scalar(db.select(Field).where(Field.slug == "test-field")) is None
+
+    def test_cli_check_and_sync(self, app: Flask, app_ctx: None) -> None:
+        runner = app.test_cli_runner()
+        checked = runner.invoke(args=["banks", "check"])
+        assert checked.exit_code == 0
+        assert "OK: 2 banks, 8 questions." in checked.output
+        synced = runner.invoke(args=["banks", "sync"])
+        assert synced.exit_code == 0, synced.output
+        assert "8 unchanged" in synced.output
+
+    def test_cli_stats_json(self, app: Flask) -> None:
+        import json
+
+        result = app.test_cli_runner().invoke(args=["banks", "stats", "--json"])
+        assert result.exit_code == 0
+        rows = json.loads(result.output)
+        assert [row["slug"] for row in rows] == ["alpha-field", "beta-field"]
+        assert rows[0]["questions"] == 6
