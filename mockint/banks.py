@@ -127,7 +127,9 @@ def _is_int(value: object) -> bool:
 
 def _check_field(raw: object, where: str, check: _Checker) -> dict[str, str] | None:
     if not isinstance(raw, dict):
-        check.report(where, "missing [field] table with slug, name, id_prefix, description")
+        check.report(
+            where, "missing [field] table with slug, name, id_prefix, description"
+        )
         return None
     ok = True
     for key in sorted(FIELD_KEYS - raw.keys()):
@@ -143,7 +145,9 @@ def _check_field(raw: object, where: str, check: _Checker) -> dict[str, str] | N
     if not ok:
         return None
     if not SLUG_PATTERN.fullmatch(raw["slug"]):
-        check.report(where, f"[field]: slug '{raw['slug']}' must be lowercase-with-hyphens")
+        check.report(
+            where, f"[field]: slug '{raw['slug']}' must be lowercase-with-hyphens"
+        )
         ok = False
     if not PREFIX_PATTERN.fullmatch(raw["id_prefix"]):
         check.report(
@@ -468,4 +472,3 @@ def bank_stats(banks: list[Bank]) -> list[FieldStats]:
             )
         )
     return stats
-

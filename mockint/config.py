@@ -29,6 +29,14 @@ def _development_secret(instance_path: Path) -> str:
     return secret
 
 
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain postgresql:// and postgres:// URLs."""
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme) :]
+    return url
+
+
 def load_config(instance_path: Path) -> dict[str, object]:
     """Build the app configuration from environment variables."""
     production = os.environ.get("MOCKINT_ENV", "development") == "production"
@@ -39,8 +47,9 @@ def load_config(instance_path: Path) -> dict[str, object]:
                 "SECRET_KEY must be set when MOCKINT_ENV=production; refusing to start."
             )
         secret = _development_secret(instance_path)
-    database_url = os.environ.get("DATABASE_URL") or (
-        f"sqlite:///{instance_path / 'mockint.sqlite3'}"
+    database_url = normalise_database_url(
+        os.environ.get("DATABASE_URL")
+        or f"sqlite:///{instance_path / 'mockint.sqlite3'}"
     )
     questions_dir = os.environ.get("MOCKINT_QUESTIONS_DIR") or str(
         PROJECT_ROOT / "questions"

@@ -63,9 +63,7 @@ class User(UserMixin, db.Model):
     login_id: so.Mapped[str] = so.mapped_column(
         sa.String(64), unique=True, default=_new_login_id
     )
-    created_at: so.Mapped[datetime] = so.mapped_column(
-        UTCDateTime, default=utcnow
-    )
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     @property
     def is_guest(self) -> bool:
@@ -91,9 +89,7 @@ class Field(db.Model):
     name: so.Mapped[str] = so.mapped_column(sa.String(120))
     description: so.Mapped[str] = so.mapped_column(sa.Text)
     id_prefix: so.Mapped[str] = so.mapped_column(sa.String(16))
-    archived_at: so.Mapped[datetime | None] = so.mapped_column(
-        UTCDateTime
-    )
+    archived_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     questions: so.WriteOnlyMapped[Question] = so.relationship(back_populates="field")
 
@@ -115,9 +111,7 @@ class Question(db.Model):
     target_seconds: so.Mapped[int]
     guidance: so.Mapped[str] = so.mapped_column(sa.Text)
     follow_ups: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
-    archived_at: so.Mapped[datetime | None] = so.mapped_column(
-        UTCDateTime
-    )
+    archived_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     field: so.Mapped[Field] = so.relationship(back_populates="questions")
 
@@ -144,9 +138,7 @@ class Round(db.Model):
     field_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("fields.id", ondelete="RESTRICT")
     )
-    created_at: so.Mapped[datetime] = so.mapped_column(
-        UTCDateTime, default=utcnow
-    )
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     field: so.Mapped[Field | None] = so.relationship()
     items: so.Mapped[list[RoundItem]] = so.relationship(
@@ -204,9 +196,7 @@ class Attempt(db.Model):
     # "browser" when the page's timer measured it, "server" from the timestamps.
     timed_by: so.Mapped[str] = so.mapped_column(sa.String(8), default="browser")
     shown_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
-    answered_at: so.Mapped[datetime] = so.mapped_column(
-        UTCDateTime, default=utcnow
-    )
+    answered_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
 
     question: so.Mapped[Question] = so.relationship()

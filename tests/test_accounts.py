@@ -6,10 +6,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from conftest import Auth, Practice, csrf_token, make_user, post
 from mockint.config import PRODUCTION_PASSWORD_METHOD
 from mockint.extensions import db
 from mockint.models import Attempt, User
+
+from support import Auth, Practice, csrf_token, make_user, post
 
 
 def count(app: Flask, model: type) -> int:
@@ -18,7 +19,9 @@ def count(app: Flask, model: type) -> int:
         return db.session.scalar(db.select(db.func.count()).select_from(model))
 
 
-def signup(client: FlaskClient, username: str = "grace", password: str = "a long passphrase"):  # noqa: ANN201
+def signup(
+    client: FlaskClient, username: str = "grace", password: str = "a long passphrase"
+):  # noqa: ANN201
     """Submit the save-my-progress form."""
     return post(
         client,
@@ -71,7 +74,12 @@ def test_guest_saves_progress_and_keeps_attempts(
     ],
 )
 def test_bad_signup_rerenders_with_400(
-    app: Flask, client: FlaskClient, username: str, password: str, confirm: str, message: str
+    app: Flask,
+    client: FlaskClient,
+    username: str,
+    password: str,
+    confirm: str,
+    message: str,
 ) -> None:
     response = post(
         client,
@@ -83,7 +91,9 @@ def test_bad_signup_rerenders_with_400(
     assert count(app, User) == 0
 
 
-def test_username_taken_is_refused_case_insensitively(app: Flask, client: FlaskClient) -> None:
+def test_username_taken_is_refused_case_insensitively(
+    app: Flask, client: FlaskClient
+) -> None:
     make_user(app, "grace")
     response = signup(client, "Grace")
     assert response.status_code == 400
@@ -131,7 +141,9 @@ def test_login_with_guest_history_offers_merge(
     post(client, "/account/merge", {"choice": "merge"})
     with app.app_context():
         account = db.session.scalar(db.select(User).where(User.username == "ada"))
-        assert [a.user_id for a in db.session.scalars(db.select(Attempt))] == [account.id]
+        assert [a.user_id for a in db.session.scalars(db.select(Attempt))] == [
+            account.id
+        ]
     assert count(app, User) == 1  # the guest profile is gone
     assert client.get(f"/rounds/{round_id}/summary").status_code == 200
 
@@ -154,7 +166,12 @@ def test_users_cannot_see_or_change_each_others_practice(app: Flask) -> None:
     round_id = alice_practice.start_round()
     alice_practice.answer(round_id, 1, 2, note="alice's secret")
     Practice(bob).start_round()  # bob becomes a guest too
-    for path in (f"/rounds/{round_id}", f"/rounds/{round_id}/1", f"/rounds/{round_id}/2", f"/rounds/{round_id}/summary"):
+    for path in (
+        f"/rounds/{round_id}",
+        f"/rounds/{round_id}/1",
+        f"/rounds/{round_id}/2",
+        f"/rounds/{round_id}/summary",
+    ):
         response = bob.get(path)
         assert response.status_code == 404, path
         assert "alice's secret" not in response.get_data(as_text=True)
@@ -172,7 +189,12 @@ def test_login_next_only_follows_local_paths(app: Flask, client: FlaskClient) ->
     token = csrf_token(client)
     response = client.post(
         "/account/login",
-        data={"csrf_token": token, "username": "ada", "password": "correct horse battery", "next": "//evil.example/x"},
+        data={
+            "csrf_token": token,
+            "username": "ada",
+            "password": "correct horse battery",
+            "next": "//evil.example/x",
+        },
     )
     assert response.headers["Location"] == "/"
 
@@ -181,7 +203,9 @@ def test_production_hash_cost_meets_owasp(app: Flask) -> None:
     from werkzeug.security import check_password_hash, generate_password_hash
 
     assert PRODUCTION_PASSWORD_METHOD == "pbkdf2:sha256:1000000"
-    digest = generate_password_hash("a long passphrase", method=PRODUCTION_PASSWORD_METHOD)
+    digest = generate_password_hash(
+        "a long passphrase", method=PRODUCTION_PASSWORD_METHOD
+    )
     assert digest.startswith("pbkdf2:sha256:1000000$")
     assert check_password_hash(digest, "a long passphrase")
 

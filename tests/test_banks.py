@@ -57,7 +57,9 @@ def question(**overrides: object) -> str:
         "kind": '"situational"',
         "difficulty": "2",
         "target_seconds": "90",
-        "guidance": '"""\n- Stops the line and tells the team.\n- Fixes forward or rolls back."""',
+        "guidance": (
+            '"""\n- Stops the line and tells the team.\n- Fixes or rolls back."""'
+        ),
     }
     for key, value in overrides.items():
         if value is None:
@@ -85,14 +87,23 @@ def test_good_bank_loads(tmp_path: Path) -> None:
         ({"kind": '"riddle"'}, "bank.toml: tt-q: kind 'riddle' must be one of"),
         ({"difficulty": "4"}, "bank.toml: tt-q: difficulty 4 must be 1 (easy)"),
         ({"difficulty": '"2"'}, "bank.toml: tt-q: 'difficulty' must be a whole number"),
-        ({"difficulty": "true"}, "bank.toml: tt-q: 'difficulty' must be a whole number"),
+        (
+            {"difficulty": "true"},
+            "bank.toml: tt-q: 'difficulty' must be a whole number",
+        ),
         ({"target_seconds": "5"}, "bank.toml: tt-q: target_seconds 5 must be between"),
         ({"target_seconds": "9000"}, "bank.toml: tt-q: target_seconds 9000 must be"),
-        ({"target_seconds": "1.5"}, "bank.toml: tt-q: 'target_seconds' must be a whole"),
+        (
+            {"target_seconds": "1.5"},
+            "bank.toml: tt-q: 'target_seconds' must be a whole",
+        ),
         ({"colour": '"red"'}, "bank.toml: tt-q: unknown key 'colour'"),
         ({"guidance": '"Just be good."'}, "bank.toml: tt-q: every guidance line must"),
         ({"guidance": '"- only one point"'}, "bank.toml: tt-q: guidance has 1 points"),
-        ({"follow_ups": '"not a list"'}, "bank.toml: tt-q: 'follow_ups' must be a list"),
+        (
+            {"follow_ups": '"not a list"'},
+            "bank.toml: tt-q: 'follow_ups' must be a list",
+        ),
         ({"follow_ups": '[""]'}, "bank.toml: tt-q: 'follow_ups' must be a list"),
         ({"follow_ups": "[]"}, "bank.toml: tt-q: 'follow_ups' must hold 1 to 4"),
         ({"id": '"TT Q"'}, "bank.toml: TT Q: id 'TT Q' must be lowercase words"),
@@ -118,9 +129,15 @@ def test_invalid_toml_names_file_and_line(tmp_path: Path) -> None:
     ("body", "expected"),
     [
         (GOOD_QUESTION, "bank.toml: missing [field] table"),
-        (FIELD.replace('id_prefix = "tt"\n', "") + GOOD_QUESTION, "missing key 'id_prefix'"),
-        (FIELD.replace("test-field", "Test Field") + GOOD_QUESTION, "slug 'Test Field'"),
-        (FIELD + 'extra = 1\n' + GOOD_QUESTION, "[field]: unknown key 'extra'"),
+        (
+            FIELD.replace('id_prefix = "tt"\n', "") + GOOD_QUESTION,
+            "missing key 'id_prefix'",
+        ),
+        (
+            FIELD.replace("test-field", "Test Field") + GOOD_QUESTION,
+            "slug 'Test Field'",
+        ),
+        (FIELD + "extra = 1\n" + GOOD_QUESTION, "[field]: unknown key 'extra'"),
         (FIELD, "bank.toml: no [[questions]] found"),
     ],
 )
@@ -153,7 +170,9 @@ def test_near_duplicate_questions_are_flagged(tmp_path: Path) -> None:
         FIELD
         + question(id='"tt-a"', text='"Tell me about the hardest bug you have fixed."')
         + question(id='"tt-b"', text='"Tell me about the hardest bug you\'ve fixed!"')
-        + question(id='"tt-c"', text='"Tell me about a time you disagreed with a boss."')
+        + question(
+            id='"tt-c"', text='"Tell me about a time you disagreed with a boss."'
+        )
     )
     problems = problems_for(tmp_path, body)
     assert len(problems) == 1
@@ -167,9 +186,16 @@ def test_shipped_banks_pass_check() -> None:
 
 
 def test_stats_describe_each_bank() -> None:
-    [stats] = bank_stats(load_banks(Path(__file__).parent / "data" / "banks" / "beta.toml"))
+    [stats] = bank_stats(
+        load_banks(Path(__file__).parent / "data" / "banks" / "beta.toml")
+    )
     assert stats.questions == 2
-    assert stats.kinds == {"background": 1, "behavioral": 0, "situational": 0, "technical": 1}
+    assert stats.kinds == {
+        "background": 1,
+        "behavioral": 0,
+        "situational": 0,
+        "technical": 1,
+    }
     assert stats.median_target_seconds == 105
     assert stats.with_follow_ups == 0.5
 
@@ -183,7 +209,9 @@ class TestSync:
         assert (report.added, report.updated, report.archived) == (0, 0, 0)
         assert report.unchanged == 8
 
-    def test_edit_keeps_row_and_removal_archives(self, app: Flask, app_ctx: None) -> None:
+    def test_edit_keeps_row_and_removal_archives(
+        self, app: Flask, app_ctx: None
+    ) -> None:
         folder = Path(app.config["QUESTIONS_DIR"])
         before = db.session.scalar(db.select(Question).where(Question.key == "al-two"))
         alpha = folder / "alpha.toml"
@@ -211,9 +239,15 @@ class TestSync:
         write_bank(folder, "bad.toml", FIELD.replace("test-field", "bad") + question())
         result = app.test_cli_runner().invoke(args=["banks", "sync", str(folder)])
         assert result.exit_code != 0
-        assert "good.toml: [field]: id_prefix 'tt' is also used in bad.toml" in result.output
+        assert (
+            "good.toml: [field]: id_prefix 'tt' is also used in bad.toml"
+            in result.output
+        )
         assert "nothing was imported" in result.output
-        assert db.session.scalar(db.select(Field).where(Field.slug == "test-field")) is None
+        assert (
+            db.session.scalar(db.select(Field).where(Field.slug == "test-field"))
+            is None
+        )
 
     def test_cli_check_and_sync(self, app: Flask, app_ctx: None) -> None:
         runner = app.test_cli_runner()

@@ -8,9 +8,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from conftest import Practice, post
 from mockint.extensions import db
 from mockint.models import Attempt, Question, RoundItem, User
+
+from support import Practice, post
 
 
 def attempts(app: Flask) -> list[Attempt]:
@@ -47,12 +48,16 @@ def test_field_page_filters_by_kind_and_difficulty(client: FlaskClient) -> None:
     assert page.count('class="question-text"') == 6
 
 
-def test_solo_round_end_to_end(app: Flask, client: FlaskClient, practice: Practice) -> None:
+def test_solo_round_end_to_end(
+    app: Flask, client: FlaskClient, practice: Practice
+) -> None:
     round_id = practice.start_round(size=3)
     first = practice.question_page(round_id, 1)
     assert "Question 1 of 3" in first
     assert "What a strong answer covers" not in first  # never before rating
-    response = practice.answer(round_id, 1, 2, elapsed=75.4, note="Lead with the result")
+    response = practice.answer(
+        round_id, 1, 2, elapsed=75.4, note="Lead with the result"
+    )
     assert response.status_code == 302
     rated = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "What a strong answer covers" in rated
@@ -113,7 +118,9 @@ def test_first_rounds_cover_unseen_questions(app: Flask, practice: Practice) -> 
     )
 
 
-def test_without_javascript_server_time_is_stored(app: Flask, practice: Practice) -> None:
+def test_without_javascript_server_time_is_stored(
+    app: Flask, practice: Practice
+) -> None:
     round_id = practice.start_round()
     response = practice.answer(round_id, 1, 3, elapsed=None)
     assert response.status_code == 302
@@ -152,7 +159,9 @@ def test_bad_answer_rerenders_with_400_and_keeps_note(
     assert attempts(app) == []
 
 
-def test_forged_shown_token_is_refused(app: Flask, client: FlaskClient, practice: Practice) -> None:
+def test_forged_shown_token_is_refused(
+    app: Flask, client: FlaskClient, practice: Practice
+) -> None:
     round_id = practice.start_round()
     response = post(
         client,
@@ -193,7 +202,14 @@ def test_answering_twice_keeps_the_first(app: Flask, practice: Practice) -> None
 
 @pytest.mark.parametrize(
     "path",
-    ["/fields/nope", "/questions/al-nope", "/rounds/999", "/rounds/999/1", "/rounds/999/summary", "/nope"],
+    [
+        "/fields/nope",
+        "/questions/al-nope",
+        "/rounds/999",
+        "/rounds/999/1",
+        "/rounds/999/summary",
+        "/nope",
+    ],
 )
 def test_unknown_things_are_404_pages(client: FlaskClient, path: str) -> None:
     response = client.get(path)
@@ -208,7 +224,9 @@ def test_unknown_position_is_404(practice: Practice) -> None:
     assert practice.client.get(f"/rounds/{round_id}/4").status_code == 404
 
 
-def test_practise_one_question_and_history(client: FlaskClient, practice: Practice) -> None:
+def test_practise_one_question_and_history(
+    client: FlaskClient, practice: Practice
+) -> None:
     response = post(client, "/questions/al-four/practice")
     assert response.status_code == 302
     round_id = int(re.search(r"/rounds/(\d+)/1", response.headers["Location"]).group(1))
@@ -224,19 +242,25 @@ def test_practise_one_question_and_history(client: FlaskClient, practice: Practi
     assert "What a strong answer covers" in history
 
 
-def test_retry_shaky_starts_round_of_shaky_ones(client: FlaskClient, practice: Practice) -> None:
+def test_retry_shaky_starts_round_of_shaky_ones(
+    client: FlaskClient, practice: Practice
+) -> None:
     round_id = practice.start_round(size=3)
     practice.answer(round_id, 1, 1)
     practice.answer(round_id, 2, 4)
     practice.answer(round_id, 3, 2)
     response = post(client, f"/rounds/{round_id}/retry")
     assert response.status_code == 302
-    new_round = int(re.search(r"/rounds/(\d+)/1", response.headers["Location"]).group(1))
+    new_round = int(
+        re.search(r"/rounds/(\d+)/1", response.headers["Location"]).group(1)
+    )
     summary = client.get(f"/rounds/{new_round}/summary").get_data(as_text=True)
     assert summary.count("Not answered") == 2
 
 
-def test_home_shows_shaky_count_for_returning_user(client: FlaskClient, practice: Practice) -> None:
+def test_home_shows_shaky_count_for_returning_user(
+    client: FlaskClient, practice: Practice
+) -> None:
     round_id = practice.start_round(size=3)
     practice.answer(round_id, 1, 1)
     practice.answer(round_id, 2, 2)

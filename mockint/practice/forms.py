@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    SelectChoice,
     FloatField,
     HiddenField,
     RadioField,
+    SelectChoice,
     SelectField,
     TextAreaField,
 )
@@ -122,4 +122,3 @@ class AnswerForm(FlaskForm):
         ],
     )
     shown_token = HiddenField()
-

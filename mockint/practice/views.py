@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-
 from datetime import datetime
 
 from flask import (
@@ -195,7 +194,9 @@ def round_question(round_id: int, position: int) -> ResponseReturnValue:
         note=form.note.data or "",
     )
     db.session.commit()
-    return redirect(url_for("practice.round_question", round_id=round_id, position=position))
+    return redirect(
+        url_for("practice.round_question", round_id=round_id, position=position)
+    )
 
 
 def _shown_at(token: str | None, item: RoundItem) -> datetime | None:
@@ -234,7 +235,9 @@ def retry_shaky(round_id: int) -> ResponseReturnValue:
         return redirect(url_for("practice.round_summary", round_id=round_id))
     new_round = start_round(db.session, round_.user_id, round_.field, shaky)
     db.session.commit()
-    return redirect(url_for("practice.round_question", round_id=new_round.id, position=1))
+    return redirect(
+        url_for("practice.round_question", round_id=new_round.id, position=1)
+    )
 
 
 @bp.get("/questions/<key>")

@@ -1,0 +1,137 @@
+"""Helpers the tests share: building apps, posting forms, driving journeys."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from mockint import create_app
+from mockint.banks import load_banks, sync_banks
+from mockint.config import normalise_database_url
+from mockint.extensions import db
+from mockint.models import User
+
+TEST_BANKS = Path(__file__).parent / "data" / "banks"
+CHEAP_PASSWORD_METHOD = "pbkdf2:sha256:1000"  # the real cost is tested on its own
+
+
+def database_url(tmp_path: Path) -> str:
+    """PostgreSQL when TEST_DATABASE_URL is set, else a fresh SQLite file."""
+    return normalise_database_url(
+        os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+    )
+
+
+def make_app(tmp_path: Path, **overrides: object) -> Flask:
+    """Create an app on an empty database with the small test banks loaded."""
+    banks_dir = tmp_path / "questions"
+    shutil.copytree(TEST_BANKS, banks_dir, dirs_exist_ok=True)
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
+        "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_METHOD,
+        "QUESTIONS_DIR": str(banks_dir),
+        **overrides,
+    }
+    app = create_app(config)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        sync_banks(db.session, load_banks(banks_dir))
+        db.session.commit()
+    return app
+
+
+def csrf_token(client: FlaskClient, path: str = "/") -> str:
+    """Fetch a page and return the CSRF token bound to the client's session."""
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf-token" content="([^"]+)"', page)
+    assert match, "the page carries no CSRF token"
+    return match.group(1)
+
+
+def post(client: FlaskClient, path: str, data: dict | None = None, **kwargs):  # noqa: ANN201
+    """POST a form with a valid CSRF token, like a browser would."""
+    return client.post(
+        path, data={"csrf_token": csrf_token(client), **(data or {})}, **kwargs
+    )
+
+
+def make_user(
+    app: Flask, username: str = "ada", password: str = "correct horse battery"
+) -> User:
+    """Create an account directly in the database."""
+    from mockint.identity import hash_password
+
+    with app.app_context():
+        user = User(username=username, password_hash=None)
+        with app.test_request_context():
+            user.password_hash = hash_password(password)
+        db.session.add(user)
+        db.session.commit()
+        db.session.refresh(user)
+        db.session.expunge(user)
+        return user
+
+
+class Practice:
+    """Drives the solo practice journey through the test client."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def start_round(self, slug: str = "alpha-field", size: int = 3) -> int:
+        """Start a round and return its id."""
+        response = post(self.client, f"/fields/{slug}/rounds", {"size": size})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        match = re.search(r"/rounds/(\d+)/1$", response.headers["Location"])
+        assert match
+        return int(match.group(1))
+
+    def question_page(self, round_id: int, position: int) -> str:
+        """GET a question screen and return its HTML."""
+        response = self.client.get(f"/rounds/{round_id}/{position}")
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    def answer(
+        self,
+        round_id: int,
+        position: int,
+        rating: int | str,
+        elapsed: float | str | None = 42.0,
+        note: str = "",
+    ):  # noqa: ANN201
+        """Open a question and submit a rating for it."""
+        page = self.question_page(round_id, position)
+        token = re.search(r'name="shown_token"[^>]*value="([^"]+)"', page)
+        assert token, "no shown_token on the question page"
+        data = {"rating": rating, "note": note, "shown_token": token.group(1)}
+        if elapsed is not None:
+            data["elapsed_seconds"] = elapsed
+        return post(self.client, f"/rounds/{round_id}/{position}", data)
+
+
+class Auth:
+    """Logs a client in and out."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, username: str = "ada", password: str = "correct horse battery"):  # noqa: ANN201
+        """Submit the login form."""
+        return post(
+            self.client,
+            "/account/login",
+            {"username": username, "password": password},
+        )
+
+    def logout(self):  # noqa: ANN201
+        """Submit the logout button."""
+        return post(self.client, "/account/logout")

@@ -1,0 +1,109 @@
+"""Security headers, cookies and safe configuration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from mockint import create_app
+from mockint.config import ConfigError
+
+from support import Practice
+
+
+def test_pages_carry_security_headers(client: FlaskClient) -> None:
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_error_pages_carry_security_headers(client: FlaskClient) -> None:
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "Content-Security-Policy" in response.headers
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/fields/alpha-field", "/account/login", "/account/save"]
+)
+def test_pages_have_no_inline_script_or_foreign_origin(
+    client: FlaskClient, path: str
+) -> None:
+    page = client.get(path).get_data(as_text=True)
+    assert "<script>" not in page
+    assert " on" + "click=" not in page
+    assert "http://" not in page and "https://" not in page
+    assert "style=" not in page  # CSP forbids inline styles too
+
+
+def test_cookies_are_httponly_and_samesite(
+    client: FlaskClient, practice: Practice
+) -> None:
+    practice.start_round()
+    for name in ("session", "remember_token"):
+        cookie = client.get_cookie(name)
+        assert cookie is not None, name
+        assert cookie.http_only
+        assert cookie.same_site == "Lax"
+        assert not cookie.secure  # development over plain HTTP
+
+
+def test_escapes_user_text(client: FlaskClient, practice: Practice) -> None:
+    round_id = practice.start_round()
+    practice.answer(round_id, 1, 2, note="<script>alert(1)</script>")
+    page = client.get(f"/rounds/{round_id}/summary").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_production_refuses_to_start_without_secret(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MOCKINT_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY must be set"):
+        create_app()
+
+
+def test_production_cookies_are_secure(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("MOCKINT_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_development_secret_is_generated_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from mockint.config import load_config
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("MOCKINT_ENV", raising=False)
+    first = load_config(tmp_path)["SECRET_KEY"]
+    second = load_config(tmp_path)["SECRET_KEY"]
+    assert first == second and len(first) >= 64
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_unhandled_error_is_a_page_not_a_trace(app: Flask) -> None:
+    @app.get("/boom")
+    def boom() -> str:
+        raise RuntimeError("kaboom")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Something went wrong" in page
+    assert "kaboom" not in page
