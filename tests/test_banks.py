@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from mockint.banks import BankError, bank_stats, load_banks, sync_banks
+from mockint.banks import (
+    KINDS,
+    BankError,
+    bank_stats,
+    guidance_points,
+    load_banks,
+    sync_banks,
+)
 from mockint.config import PROJECT_ROOT
 from mockint.extensions import db
 from mockint.models import Field, Question
@@ -266,3 +273,28 @@ class TestSync:
         rows = json.loads(result.output)
         assert [row["slug"] for row in rows] == ["alpha-field", "beta-field"]
         assert rows[0]["questions"] == 6
+
+
+def test_shipped_banks_meet_the_promised_breadth() -> None:
+    """14+ fields, 28+ questions each, mixed kinds and difficulty, guided."""
+    banks = load_banks(PROJECT_ROOT / "questions")
+    assert len(banks) >= 14
+    assert sum(len(bank.questions) for bank in banks) >= 400
+    for bank in banks:
+        questions = bank.questions
+        assert len(questions) >= 28, bank.slug
+        assert {q.kind for q in questions} == set(KINDS) or (
+            bank.slug == "general" and len({q.kind for q in questions}) >= 3
+        ), bank.slug
+        assert {q.difficulty for q in questions} == {1, 2, 3}, bank.slug
+        assert all(2 <= len(guidance_points(q.guidance)) <= 5 for q in questions)
+        with_follow_ups = sum(1 for q in questions if q.follow_ups)
+        assert with_follow_ups * 2 >= len(questions), bank.slug
+
+
+def test_shipped_target_times_fit_the_kind() -> None:
+    """A quick background question is not given a design exercise's time."""
+    for bank in load_banks(PROJECT_ROOT / "questions"):
+        for q in bank.questions:
+            if q.kind == "background" and q.difficulty == 1:
+                assert q.target_seconds <= 180, q.key

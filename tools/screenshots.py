@@ -1,0 +1,117 @@
+"""Take screenshots of every page, desktop and 375 px, light and dark.
+
+Usage: .venv/bin/python tools/screenshots.py [OUTPUT_DIR]   (default: screenshots/)
+Serves the app with the shipped banks on a throw-away SQLite database.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+from werkzeug.serving import make_server
+
+from mockint import create_app
+from mockint.banks import load_banks, sync_banks
+from mockint.config import PROJECT_ROOT
+from mockint.extensions import db
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NEXT = re.compile("Next question|See the round summary")
+VIEWPORTS = {"desktop": (1280, 900), "phone": (375, 812)}
+
+
+def serve(database: Path) -> str:
+    """Start the app in a thread and return its URL."""
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        sync_banks(db.session, load_banks(PROJECT_ROOT / "questions"))
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}"
+
+
+def journey(page: Page) -> dict[str, str]:
+    """Practise a round to create history; return the URLs worth a picture."""
+    urls = {"field": "/fields/software-engineering"}
+    page.goto(urls["field"])
+    page.get_by_label("3 questions").check()
+    page.get_by_role("button", name="Start a practice round").click()
+    for key in ("2", "4", "1"):
+        page.locator("#timer").wait_for(state="visible")  # the module has loaded
+        page.keyboard.press("Space")
+        page.wait_for_timeout(1100)
+        page.keyboard.press(key)
+        page.get_by_label("What I'd do differently").fill(
+            "Open with the outcome, then the steps; keep it under two minutes."
+        )
+        page.get_by_role("button", name="Submit rating").click()
+        urls.setdefault("answered", page.url)
+        page.get_by_role("button", name=NEXT).click()
+    urls["summary"] = page.url
+    urls["history"] = page.locator("table.summary-table a").first.get_attribute("href")
+    page.goto(urls["field"])
+    page.get_by_role("button", name="Start a practice round").click()
+    urls["question"] = page.url  # left unanswered
+    urls["home"] = "/"
+    urls["signup"] = "/account/save"
+    urls["login"] = "/account/login"
+    urls["not-found"] = "/fields/no-such-field"
+    return urls
+
+
+def main() -> None:
+    """Drive the pages and write the screenshots."""
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        base = serve(Path(tmp) / "shots.db")
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(base_url=base)
+        urls = journey(context.new_page())
+        state = context.storage_state()
+        for scheme in ("light", "dark"):
+            for name, (width, height) in VIEWPORTS.items():
+                view = browser.new_context(
+                    base_url=base,
+                    storage_state=state,
+                    color_scheme=scheme,
+                    viewport={"width": width, "height": height},
+                )
+                page = view.new_page()
+                for label, url in urls.items():
+                    page.goto(url)
+                    if label == "question":
+                        page.locator("#timer").wait_for(state="visible")
+                        page.keyboard.press("Space")
+                        page.wait_for_timeout(1200)
+                    page.screenshot(
+                        path=str(out / f"{label}-{name}-{scheme}.png"),
+                        full_page=name == "desktop",
+                    )
+                view.close()
+        browser.close()
+    print(f"wrote screenshots to {out}/")
+
+
+if __name__ == "__main__":
+    main()
