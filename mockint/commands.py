@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 
 from mockint.banks import BankError, bank_stats, load_banks, sync_banks
 from mockint.extensions import db
+from mockint.scheduling import rebuild_cards
 
 banks_cli = AppGroup("banks", help="Check, load and describe the question banks.")
 
@@ -83,6 +84,23 @@ def stats_command(path: Path | None, as_json: bool) -> None:
     click.echo(f"{len(stats)} fields, {total} questions.")
 
 
+review_cli = AppGroup("review", help="Spaced-repetition maintenance.")
+
+
+@review_cli.command("rebuild")
+@click.option("--user", "user_id", type=int, help="Only this user id.")
+def rebuild_command(user_id: int | None) -> None:
+    """Recompute every review card from the attempt log."""
+    try:
+        count = rebuild_cards(db.session, user_id)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    click.echo(f"Rebuilt {count} review cards from the attempt log.")
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(banks_cli)
+    app.cli.add_command(review_cli)

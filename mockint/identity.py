@@ -7,7 +7,8 @@ from flask_login import current_user, login_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from mockint.extensions import db, login_manager
-from mockint.models import Attempt, Round, User
+from mockint.models import Attempt, ReviewCard, Round, User
+from mockint.scheduling import rebuild_cards
 
 # Checked against when the username is unknown, so that an unknown user and a
 # wrong password take the same time to refuse.
@@ -105,10 +106,12 @@ def merge_guest_into(guest_id: int, account_id: int) -> int:
     if guest is None or not guest.is_guest:
         return 0
     moved = guest_attempt_count(guest_id)
+    db.session.execute(db.delete(ReviewCard).where(ReviewCard.user_id == guest_id))
     for model in (Round, Attempt):
         db.session.execute(
             db.update(model).where(model.user_id == guest_id).values(user_id=account_id)
         )
     db.session.delete(guest)
     db.session.flush()
+    rebuild_cards(db.session, account_id)  # the two histories interleave in time
     return moved

@@ -64,6 +64,10 @@ class User(UserMixin, db.Model):
         sa.String(64), unique=True, default=_new_login_id
     )
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # An IANA zone name sent by the browser; dates and "due today" use it.
+    timezone: so.Mapped[str] = so.mapped_column(
+        sa.String(64), default="UTC", server_default="UTC"
+    )
 
     @property
     def is_guest(self) -> bool:
@@ -211,3 +215,62 @@ class Attempt(db.Model):
     def over_target(self) -> bool:
         """True when the answer took longer than the question's target."""
         return self.elapsed_seconds > self.question.target_seconds
+
+
+class ReviewCard(db.Model):
+    """A user's spaced-repetition state for one question, derived from attempts."""
+
+    __tablename__ = "review_cards"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "question_id"),
+        sa.Index("ix_review_cards_user_due", "user_id", "due"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE")
+    )
+    question_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("questions.id", ondelete="RESTRICT"), index=True
+    )
+    # FSRS memory state (fsrs.Card): state 1 learning, 2 review, 3 relearning.
+    state: so.Mapped[int]
+    step: so.Mapped[int | None]
+    stability: so.Mapped[float]
+    difficulty: so.Mapped[float]
+    due: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    last_review: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    # Summaries of the attempt log, kept here so pages never scan attempts.
+    reps: so.Mapped[int] = so.mapped_column(default=0)
+    lapses: so.Mapped[int] = so.mapped_column(default=0)
+    last_rating: so.Mapped[int]
+    recent_ratings: so.Mapped[list[int]] = so.mapped_column(sa.JSON, default=list)
+    total_elapsed_seconds: so.Mapped[float] = so.mapped_column(default=0.0)
+    # When the question last went from a shaky rating to a solid one.
+    recovered_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    question: so.Mapped[Question] = so.relationship()
+
+    @property
+    def average_seconds(self) -> float:
+        """Mean time spent answering."""
+        return self.total_elapsed_seconds / self.reps if self.reps else 0.0
+
+
+class AnswerOutline(db.Model):
+    """A user's talking points for their best answer to a question."""
+
+    __tablename__ = "answer_outlines"
+    __table_args__ = (sa.UniqueConstraint("user_id", "question_id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE")
+    )
+    question_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("questions.id", ondelete="RESTRICT")
+    )
+    text: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    updated_at: so.Mapped[datetime] = so.mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow
+    )

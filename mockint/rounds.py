@@ -9,7 +9,17 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from mockint.models import SHAKY_AT_MOST, Attempt, Field, Question, Round, RoundItem
+from mockint.models import (
+    SHAKY_AT_MOST,
+    Attempt,
+    Field,
+    Question,
+    ReviewCard,
+    Round,
+    RoundItem,
+    utcnow,
+)
+from mockint.scheduling import is_due, record_review, weakness
 
 ROUND_SIZES = (3, 5, 10)
 MAX_ELAPSED_SECONDS = 4 * 60 * 60
@@ -28,25 +38,17 @@ class LastRating:
         return self.rating <= SHAKY_AT_MOST
 
 
-def _latest_attempt_ids(user_id: int) -> sa.Select:
-    return (
-        sa.select(sa.func.max(Attempt.id))
-        .where(Attempt.user_id == user_id)
-        .group_by(Attempt.question_id)
-    )
-
-
 def last_ratings(
     session: Session, user_id: int | None, field_id: int | None = None
 ) -> dict[int, LastRating]:
     """Map question id to the user's latest rating, optionally within a field."""
     if user_id is None:
         return {}
-    query = sa.select(Attempt.question_id, Attempt.rating, Attempt.answered_at).where(
-        Attempt.id.in_(_latest_attempt_ids(user_id))
-    )
+    query = sa.select(
+        ReviewCard.question_id, ReviewCard.last_rating, ReviewCard.last_review
+    ).where(ReviewCard.user_id == user_id)
     if field_id is not None:
-        query = query.join(Question, Question.id == Attempt.question_id).where(
+        query = query.join(Question, Question.id == ReviewCard.question_id).where(
             Question.field_id == field_id
         )
     return {
@@ -82,19 +84,14 @@ def field_summaries(session: Session, user_id: int | None) -> list[FieldSummary]
     shaky: dict[int, int] = {}
     practised: dict[int, int] = {}
     if user_id is not None:
-        latest = (
-            sa.select(Attempt.question_id, Attempt.rating)
-            .where(Attempt.id.in_(_latest_attempt_ids(user_id)))
-            .subquery()
-        )
         per_field = session.execute(
             sa.select(
                 Question.field_id,
                 sa.func.count(),
-                sa.func.count().filter(latest.c.rating <= SHAKY_AT_MOST),
+                sa.func.count().filter(ReviewCard.last_rating <= SHAKY_AT_MOST),
             )
-            .join(latest, latest.c.question_id == Question.id)
-            .where(Question.archived_at.is_(None))
+            .join(ReviewCard, ReviewCard.question_id == Question.id)
+            .where(ReviewCard.user_id == user_id, Question.archived_at.is_(None))
             .group_by(Question.field_id)
         )
         for field_id, seen, weak in per_field:
@@ -121,14 +118,43 @@ def field_questions(
 
 
 def order_for_practice(
-    questions: list[Question], ratings: dict[int, LastRating], rng: random.Random
+    questions: list[Question],
+    cards: dict[int, ReviewCard],
+    now: datetime,
+    rng: random.Random,
 ) -> list[Question]:
-    """Put unseen and shaky questions first, then the rest, shuffled within each."""
-    first = [q for q in questions if q.id not in ratings or ratings[q.id].shaky]
-    rest = [q for q in questions if q.id in ratings and not ratings[q.id].shaky]
-    rng.shuffle(first)
-    rng.shuffle(rest)
-    return first + rest
+    """Due and weak questions first (weakest leading), then unseen, then the rest."""
+    due_or_weak = [
+        q
+        for q in questions
+        if q.id in cards
+        and (is_due(cards[q.id], now) or cards[q.id].last_rating <= SHAKY_AT_MOST)
+    ]
+    due_or_weak.sort(key=lambda q: weakness(cards[q.id], now), reverse=True)
+    unseen = [q for q in questions if q.id not in cards]
+    rng.shuffle(unseen)
+    chosen = {q.id for q in due_or_weak} | {q.id for q in unseen}
+    rest = sorted(
+        (q for q in questions if q.id not in chosen), key=lambda q: cards[q.id].due
+    )
+    return due_or_weak + unseen + rest
+
+
+def cards_by_question(
+    session: Session, user_id: int, question_ids: list[int]
+) -> dict[int, ReviewCard]:
+    """The user's review cards for the given questions, by question id."""
+    if not question_ids:
+        return {}
+    return {
+        card.question_id: card
+        for card in session.scalars(
+            sa.select(ReviewCard).where(
+                ReviewCard.user_id == user_id,
+                ReviewCard.question_id.in_(question_ids),
+            )
+        )
+    }
 
 
 def start_round(
@@ -153,9 +179,8 @@ def start_field_round(
 ) -> Round:
     """Start a round of `size` questions from a field, weakest and unseen first."""
     questions = field_questions(session, field.id, None, None)
-    ordered = order_for_practice(
-        questions, last_ratings(session, user_id, field.id), rng
-    )
+    cards = cards_by_question(session, user_id, [q.id for q in questions])
+    ordered = order_for_practice(questions, cards, utcnow(), rng)
     return start_round(session, user_id, field, ordered[:size])
 
 
@@ -209,6 +234,8 @@ def record_attempt(
     )
     session.add(attempt)
     item.attempt = attempt
+    session.flush()
+    record_review(session, attempt)
     session.flush()
     return attempt
 

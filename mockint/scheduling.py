@@ -1,0 +1,154 @@
+"""Spaced repetition with FSRS: review cards derived from the attempt log.
+
+Settings chosen for spoken answers rather than flashcards:
+- no learning or relearning steps: fsrs's default 1- and 10-minute steps would
+  bring a stumped question back within the same sitting; without steps a stumped
+  question is due the next day (the round summary offers "practise the shaky ones
+  again" for the end of the round);
+- desired retention 0.9 (fsrs's default);
+- a maximum interval of 180 days: interview preparation has a horizon;
+- no fuzzing, so that replaying the attempt log always yields the same cards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from fsrs import Card, Rating, Scheduler, State
+from sqlalchemy.orm import Session
+
+from mockint.models import SHAKY_AT_MOST, Attempt, ReviewCard
+
+SCHEDULER = Scheduler(
+    desired_retention=0.9,
+    learning_steps=(),
+    relearning_steps=(),
+    maximum_interval=180,
+    enable_fuzzing=False,
+)
+RECENT_RATINGS_KEPT = 8
+SOLID_STABILITY_DAYS = 7.0  # recall expected to hold for a week or more
+
+
+def _as_fsrs_card(card: ReviewCard) -> Card:
+    # A fixed card_id: fsrs would otherwise derive one from the clock (and sleep).
+    return Card(
+        card_id=1,
+        state=State(card.state),
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
+    )
+
+
+def apply_attempt(card: ReviewCard | None, attempt: Attempt) -> ReviewCard:
+    """Return the card after one more rated attempt (a new card if None)."""
+    if card is None:
+        memory = Card(card_id=1)
+        card = ReviewCard(
+            user_id=attempt.user_id,
+            question_id=attempt.question_id,
+            reps=0,
+            lapses=0,
+            recent_ratings=[],
+            total_elapsed_seconds=0.0,
+        )
+    else:
+        memory = _as_fsrs_card(card)
+        if attempt.rating == Rating.Again:
+            card.lapses += 1
+    reviewed_at = attempt.answered_at.astimezone(UTC)
+    if card.last_review is not None and reviewed_at < card.last_review:
+        reviewed_at = card.last_review  # fsrs needs time to move forward
+    memory, _log = SCHEDULER.review_card(
+        memory, Rating(attempt.rating), review_datetime=reviewed_at
+    )
+    was_shaky = card.last_rating is not None and card.last_rating <= SHAKY_AT_MOST
+    if attempt.rating > SHAKY_AT_MOST and was_shaky:
+        card.recovered_at = reviewed_at
+    elif attempt.rating <= SHAKY_AT_MOST:
+        card.recovered_at = None
+    card.state = memory.state.value
+    card.step = memory.step
+    card.stability = memory.stability
+    card.difficulty = memory.difficulty
+    card.due = memory.due
+    card.last_review = memory.last_review
+    card.reps += 1
+    card.last_rating = attempt.rating
+    card.recent_ratings = [*card.recent_ratings, attempt.rating][-RECENT_RATINGS_KEPT:]
+    card.total_elapsed_seconds += attempt.elapsed_seconds
+    return card
+
+
+def record_review(session: Session, attempt: Attempt) -> ReviewCard:
+    """Update (or create) the user's card for the attempt's question."""
+    card = session.scalar(
+        sa.select(ReviewCard).where(
+            ReviewCard.user_id == attempt.user_id,
+            ReviewCard.question_id == attempt.question_id,
+        )
+    )
+    card = apply_attempt(card, attempt)
+    session.add(card)
+    return card
+
+
+def replay(attempts: Iterable[Attempt]) -> dict[tuple[int, int], ReviewCard]:
+    """Compute cards from attempts given oldest first, keyed by (user, question)."""
+    cards: dict[tuple[int, int], ReviewCard] = {}
+    for attempt in attempts:
+        key = (attempt.user_id, attempt.question_id)
+        cards[key] = apply_attempt(cards.get(key), attempt)
+    return cards
+
+
+def rebuild_cards(session: Session, user_id: int | None = None) -> int:
+    """Recompute every card (of one user, or all) from the attempt log."""
+    delete = sa.delete(ReviewCard)
+    query = sa.select(Attempt).order_by(
+        Attempt.user_id, Attempt.answered_at, Attempt.id
+    )
+    if user_id is not None:
+        delete = delete.where(ReviewCard.user_id == user_id)
+        query = query.where(Attempt.user_id == user_id)
+    session.execute(delete)
+    cards = replay(session.scalars(query.execution_options(yield_per=2000)))
+    session.add_all(cards.values())
+    session.flush()
+    return len(cards)
+
+
+def retrievability(card: ReviewCard, now: datetime) -> float:
+    """FSRS's probability of recalling the answer well now."""
+    return SCHEDULER.get_card_retrievability(_as_fsrs_card(card), now)
+
+
+def category(card: ReviewCard | None) -> str:
+    """new, shaky, learning or solid: how well a question is known."""
+    if card is None:
+        return "new"
+    if card.last_rating <= SHAKY_AT_MOST:
+        return "shaky"
+    return "solid" if card.stability >= SOLID_STABILITY_DAYS else "learning"
+
+
+def weakness(card: ReviewCard, now: datetime) -> float:
+    """A score from 0 (mastered) to 1 (trips you up): recall, ratings, lapses."""
+    recent = card.recent_ratings[-3:] or [card.last_rating]
+    rating_gap = (4 - sum(recent) / len(recent)) / 3
+    lapse_share = min(card.lapses, 4) / 4
+    return round(
+        0.45 * (1 - retrievability(card, now)) + 0.45 * rating_gap + 0.1 * lapse_share,
+        4,
+    )
+
+
+def is_due(card: ReviewCard, moment: datetime) -> bool:
+    """True when the card is due at or before the moment."""
+    return card.due <= moment
+
