@@ -34,9 +34,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     display.init_app(app)
     commands.init_app(app)
 
+    from mockint.accounts.settings import bp as settings_bp
     from mockint.accounts.views import bp as accounts_bp
     from mockint.practice.views import bp as practice_bp
+    from mockint.review.views import bp as review_bp
 
     app.register_blueprint(practice_bp)
+    app.register_blueprint(review_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(settings_bp)
     return app

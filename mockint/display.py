@@ -1,4 +1,4 @@
-"""Jinja filters that format numbers and times for people."""
+"""Jinja filters and globals that format numbers, times and charts for people."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from datetime import datetime
 
 from flask import Flask
 
-from mockint.models import RATING_LABELS
+from mockint.charts import points_attr, sparkline
+from mockint.identity import current_zone
+from mockint.models import RATING_LABELS, utcnow
 
 KIND_LABELS = {
     "background": "Background",
@@ -15,6 +17,12 @@ KIND_LABELS = {
     "technical": "Technical",
 }
 DIFFICULTY_LABELS = {1: "Easy", 2: "Medium", 3: "Hard"}
+CATEGORY_LABELS = {
+    "new": "New",
+    "shaky": "Shaky",
+    "learning": "Learning",
+    "solid": "Solid",
+}
 
 
 def duration(seconds: float | None) -> str:
@@ -28,18 +36,48 @@ def duration(seconds: float | None) -> str:
 
 
 def when(moment: datetime | None) -> str:
-    """Format a timestamp as a short date and time."""
+    """Format a timestamp as a date and time in the user's zone."""
     if moment is None:
         return "–"
-    return moment.strftime("%d %b %Y, %H:%M UTC")
+    local = moment.astimezone(current_zone())
+    return local.strftime("%d %b %Y, %H:%M")
+
+
+def local_date(moment: datetime | None) -> str:
+    """Format a timestamp as a date in the user's zone."""
+    if moment is None:
+        return "–"
+    return moment.astimezone(current_zone()).strftime("%d %b %Y")
+
+
+def due_label(moment: datetime) -> str:
+    """Say when a card is due: overdue, today, tomorrow or the date."""
+    zone = current_zone()
+    today = utcnow().astimezone(zone).date()
+    day = moment.astimezone(zone).date()
+    if day < today:
+        return "overdue"
+    if day == today:
+        return "today"
+    if (day - today).days == 1:
+        return "tomorrow"
+    return day.strftime("%d %b %Y")
+
+
+def rating_word(rating: int) -> str:
+    """The word for a rating, e.g. 2 -> Shaky."""
+    return RATING_LABELS.get(int(rating), str(rating))
 
 
 def init_app(app: Flask) -> None:
     """Register the filters and label tables."""
-    app.add_template_filter(duration)
-    app.add_template_filter(when)
+    for function in (duration, when, local_date, due_label, rating_word):
+        app.add_template_filter(function)
     app.jinja_env.globals.update(
         RATING_LABELS=RATING_LABELS,
         KIND_LABELS=KIND_LABELS,
         DIFFICULTY_LABELS=DIFFICULTY_LABELS,
+        CATEGORY_LABELS=CATEGORY_LABELS,
+        sparkline=sparkline,
+        points_attr=points_attr,
     )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask import Flask, current_app, session
 from flask_login import current_user, login_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from mockint.extensions import db, login_manager
+from mockint.localtime import zone_named
 from mockint.models import Attempt, ReviewCard, Round, User
 from mockint.scheduling import rebuild_cards
 
@@ -115,3 +118,9 @@ def merge_guest_into(guest_id: int, account_id: int) -> int:
     db.session.flush()
     rebuild_cards(db.session, account_id)  # the two histories interleave in time
     return moved
+
+
+def current_zone() -> ZoneInfo:
+    """The signed-in profile's time zone (UTC for visitors)."""
+    profile = current_profile()
+    return zone_named(profile.timezone if profile else None)

@@ -23,6 +23,7 @@ from mockint.scheduling import is_due, record_review, weakness
 
 ROUND_SIZES = (3, 5, 10)
 MAX_ELAPSED_SECONDS = 4 * 60 * 60
+MAX_NOTE_LENGTH = 5000
 
 
 @dataclass(frozen=True)

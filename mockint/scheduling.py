@@ -151,4 +151,3 @@ def weakness(card: ReviewCard, now: datetime) -> float:
 def is_due(card: ReviewCard, moment: datetime) -> bool:
     """True when the card is due at or before the moment."""
     return card.due <= moment
-

@@ -21,9 +21,8 @@ from wtforms.validators import (
 
 from mockint.banks import KINDS
 from mockint.models import RATING_LABELS
-from mockint.rounds import MAX_ELAPSED_SECONDS, ROUND_SIZES
-
-MAX_NOTE_LENGTH = 5000
+from mockint.outlines import MAX_OUTLINE_LENGTH
+from mockint.rounds import MAX_ELAPSED_SECONDS, MAX_NOTE_LENGTH, ROUND_SIZES
 
 
 class QuestionFilterForm(FlaskForm):
@@ -122,3 +121,18 @@ class AnswerForm(FlaskForm):
         ],
     )
     shown_token = HiddenField()
+
+
+class OutlineForm(FlaskForm):
+    """My answer: the talking points of my best answer."""
+
+    text = TextAreaField(
+        "My answer: talking points",
+        render_kw={"rows": 6},
+        validators=[
+            Length(
+                max=MAX_OUTLINE_LENGTH,
+                message=f"Keep the outline under {MAX_OUTLINE_LENGTH:,} characters.",
+            )
+        ],
+    )

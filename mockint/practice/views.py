@@ -18,11 +18,15 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from mockint.charts import rating_lines, time_bars
+from mockint.display import when
 from mockint.extensions import db
 from mockint.identity import current_profile_id, ensure_profile
 from mockint.models import Field, Question, Round, RoundItem, utcnow
+from mockint.outlines import outline_for, save_outline
 from mockint.practice.forms import (
     AnswerForm,
+    OutlineForm,
     PostOnlyForm,
     QuestionFilterForm,
     StartRoundForm,
@@ -170,7 +174,7 @@ def round_question(round_id: int, position: int) -> ResponseReturnValue:
             round=round_,
             item=item,
             next_item=next_unanswered(round_),
-            practise_form=PostOnlyForm(),
+            outline=outline_for(db.session, round_.user_id, item.question_id),
         )
     form = AnswerForm()
     if not form.is_submitted():
@@ -241,12 +245,49 @@ def retry_shaky(round_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/questions/<key>")
-def question_history_page(key: str) -> str:
-    """All my attempts at one question, oldest to newest."""
-    question = _question(key)
+def question_history_page(key: str) -> ResponseReturnValue:
+    """All my attempts at one question, oldest to newest, with charts."""
+    return _render_history(_question(key), None)
+
+
+def _render_history(
+    question: Question, outline_form: OutlineForm | None, status: int = 200
+) -> tuple[str, int]:
+    profile_id = current_profile_id()
+    attempts = question_history(db.session, profile_id, question.id)
+    outline = outline_for(db.session, profile_id, question.id)
+    if outline_form is None:
+        outline_form = OutlineForm(formdata=None, text=outline.text if outline else "")
+    labels = [when(a.answered_at) for a in attempts]
     return render_template(
         "practice/history.html",
         question=question,
-        attempts=question_history(db.session, current_profile_id(), question.id),
+        attempts=attempts,
+        outline=outline,
+        outline_form=outline_form,
         practise_form=PostOnlyForm(),
-    )
+        rating_chart=rating_lines(
+            labels, [("Rating", [float(a.rating) for a in attempts])]
+        )
+        if attempts
+        else None,
+        time_chart=time_bars(
+            labels, [a.elapsed_seconds for a in attempts], question.target_seconds
+        )
+        if attempts
+        else None,
+    ), status
+
+
+@bp.post("/questions/<key>/outline")
+def save_outline_view(key: str) -> ResponseReturnValue:
+    """Save my answer's talking points for a question."""
+    question = _question(key)
+    form = OutlineForm()
+    if not form.validate():
+        return _render_history(question, form, 400)
+    profile = ensure_profile()
+    save_outline(db.session, profile.id, question.id, form.text.data or "")
+    db.session.commit()
+    flash("Saved your answer outline.")
+    return redirect(url_for("practice.question_history_page", key=key) + "#my-answer")

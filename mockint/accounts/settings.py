@@ -1,0 +1,163 @@
+"""Settings: time zone, export and import of everything a profile holds."""
+
+from __future__ import annotations
+
+import json
+from zoneinfo import available_timezones
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired, FileSize
+from wtforms import SelectChoice, SelectField
+from wtforms.validators import InputRequired, ValidationError
+
+from mockint.extensions import db
+from mockint.identity import current_profile, ensure_profile
+from mockint.localtime import is_valid_zone
+from mockint.models import utcnow
+from mockint.portability import (
+    ImportProblem,
+    attempts_csv,
+    export_profile,
+    import_profile,
+)
+
+bp = Blueprint("settings", __name__, url_prefix="/account")
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+def _zone_choices() -> list[SelectChoice]:
+    return [SelectChoice(name, name) for name in sorted(available_timezones())]
+
+
+class TimezoneForm(FlaskForm):
+    """Choose the time zone dates and "due today" use."""
+
+    timezone = SelectField(
+        "Time zone", validators=[InputRequired("Choose a time zone.")]
+    )
+
+    def validate_timezone(self, field: SelectField) -> None:
+        """Accept only IANA zone names."""
+        if not is_valid_zone(field.data or ""):
+            raise ValidationError("Choose a time zone from the list.")
+
+
+class ImportForm(FlaskForm):
+    """Upload an export file."""
+
+    file = FileField(
+        "mockint export (JSON)",
+        validators=[
+            FileRequired("Choose an export file."),
+            FileSize(MAX_IMPORT_BYTES, message="That file is larger than 20 MB."),
+        ],
+    )
+
+
+def _render_settings(
+    tz_form: TimezoneForm | None = None,
+    import_form: ImportForm | None = None,
+    import_problems: list[str] | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    profile = current_profile()
+    tz_form = tz_form or TimezoneForm(
+        formdata=None, timezone=profile.timezone if profile else "UTC"
+    )
+    tz_form.timezone.choices = _zone_choices()
+    return render_template(
+        "accounts/settings.html",
+        profile=profile,
+        tz_form=tz_form,
+        import_form=import_form or ImportForm(formdata=None),
+        import_problems=import_problems or [],
+    ), status
+
+
+@bp.get("/settings")
+def page() -> ResponseReturnValue:
+    """Time zone, export and import."""
+    return _render_settings()
+
+
+@bp.post("/timezone")
+def set_timezone() -> ResponseReturnValue:
+    """Store the profile's time zone (from the form or the browser's fetch)."""
+    form = TimezoneForm()
+    form.timezone.choices = _zone_choices()
+    wants_json = request.accept_mimetypes.best == "application/json"
+    profile = current_profile()
+    if profile is None or not form.validate():
+        if wants_json:
+            return {"ok": False, "errors": form.errors or {"profile": ["none"]}}, 400
+        return _render_settings(tz_form=form, status=400)
+    profile.timezone = form.timezone.data
+    db.session.commit()
+    if wants_json:
+        return {"ok": True, "timezone": profile.timezone}
+    flash(f"Dates now use {profile.timezone}.")
+    return redirect(url_for("settings.page"))
+
+
+def _download(body: str, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/export.json")
+def export_json() -> ResponseReturnValue:
+    """Download everything of mine as JSON."""
+    profile = current_profile()
+    data = export_profile(db.session, profile) if profile else {}
+    stamp = utcnow().strftime("%Y-%m-%d")
+    body = json.dumps(data, indent=2, ensure_ascii=False)
+    return _download(body, "application/json", f"mockint-export-{stamp}.json")
+
+
+@bp.get("/export.csv")
+def export_csv() -> ResponseReturnValue:
+    """Download my attempts as CSV."""
+    profile = current_profile()
+    body = attempts_csv(db.session, profile) if profile else ""
+    stamp = utcnow().strftime("%Y-%m-%d")
+    return _download(body, "text/csv", f"mockint-attempts-{stamp}.csv")
+
+
+@bp.post("/import")
+def import_json() -> ResponseReturnValue:
+    """Restore an export into this (empty) profile, all or nothing."""
+    form = ImportForm()
+    if not form.validate():
+        return _render_settings(import_form=form, status=400)
+    try:
+        data = json.loads(form.file.data.read().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return _render_settings(
+            import_form=form,
+            import_problems=[f"The file is not valid JSON: {error}"],
+            status=400,
+        )
+    profile = ensure_profile()
+    try:
+        count = import_profile(db.session, profile, data)
+    except ImportProblem as problem:
+        db.session.rollback()
+        return _render_settings(
+            import_form=form, import_problems=problem.problems, status=400
+        )
+    db.session.commit()
+    flash(f"Imported {count} answers with their rounds, cards and outlines.")
+    return redirect(url_for("review.review_page"))

@@ -1,0 +1,304 @@
+"""What still trips a user up, and how that is trending: the review pages' data.
+
+Every query here reads review cards (one per practised question) or a bounded
+time window of attempts, so the cost does not grow with the length of the
+whole attempt history.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, contains_eager
+
+from mockint.localtime import end_of_local_day, local_day_expression, local_today
+from mockint.models import SHAKY_AT_MOST, Attempt, Field, Question, ReviewCard
+from mockint.scheduling import SOLID_STABILITY_DAYS, category, retrievability, weakness
+
+RATING_WEEKS = 12
+CALENDAR_WEEKS = 26
+RECOVERED_DAYS = 30
+
+
+@dataclass(frozen=True)
+class WeakQuestion:
+    """One practised question with how weak it is now."""
+
+    question: Question
+    card: ReviewCard
+    weakness: float
+    recall: float
+    category: str
+    due_by_today_end: bool
+
+    @property
+    def time_ratio(self) -> float:
+        """Average answer time as a share of the question's target."""
+        return self.card.average_seconds / self.question.target_seconds
+
+
+def _cards_with_questions(
+    session: Session, user_id: int, field_id: int | None, kind: str | None
+) -> list[ReviewCard]:
+    query = (
+        sa.select(ReviewCard)
+        .join(ReviewCard.question)
+        .join(Question.field)
+        .options(contains_eager(ReviewCard.question).contains_eager(Question.field))
+        .where(ReviewCard.user_id == user_id, Question.archived_at.is_(None))
+    )
+    if field_id is not None:
+        query = query.where(Question.field_id == field_id)
+    if kind:
+        query = query.where(Question.kind == kind)
+    return list(session.scalars(query))
+
+
+def ranked_questions(
+    session: Session,
+    user_id: int,
+    now: datetime,
+    zone: ZoneInfo,
+    field_id: int | None = None,
+    kind: str | None = None,
+) -> list[WeakQuestion]:
+    """The user's practised questions, weakest first."""
+    day_end = end_of_local_day(now, zone)
+    ranked = [
+        WeakQuestion(
+            question=card.question,
+            card=card,
+            weakness=weakness(card, now),
+            recall=retrievability(card, now),
+            category=category(card),
+            due_by_today_end=card.due < day_end,
+        )
+        for card in _cards_with_questions(session, user_id, field_id, kind)
+    ]
+    ranked.sort(key=lambda item: (-item.weakness, item.card.due, item.question.id))
+    return ranked
+
+
+def drill_questions(
+    session: Session,
+    user_id: int,
+    now: datetime,
+    zone: ZoneInfo,
+    count: int,
+    field_id: int | None = None,
+    kind: str | None = None,
+) -> list[Question]:
+    """The N questions to drill: due or shaky ones first, weakest leading."""
+    ranked = ranked_questions(session, user_id, now, zone, field_id, kind)
+    ranked.sort(
+        key=lambda item: (not (item.due_by_today_end or item.category == "shaky"),)
+    )
+    return [item.question for item in ranked[:count]]
+
+
+@dataclass(frozen=True)
+class StateCounts:
+    """How many questions are in each state, and how many are due today."""
+
+    new: int
+    learning: int
+    shaky: int
+    solid: int
+    due_today: int
+
+
+def state_counts(
+    session: Session,
+    user_id: int,
+    now: datetime,
+    zone: ZoneInfo,
+    field_id: int | None = None,
+    kind: str | None = None,
+) -> StateCounts:
+    """Count questions by state with one aggregate over the user's cards."""
+    question_filter = [Question.archived_at.is_(None)]
+    if field_id is not None:
+        question_filter.append(Question.field_id == field_id)
+    if kind:
+        question_filter.append(Question.kind == kind)
+    total = session.scalar(
+        sa.select(sa.func.count(Question.id)).where(*question_filter)
+    )
+    solid_enough = ReviewCard.stability >= SOLID_STABILITY_DAYS
+    shaky = ReviewCard.last_rating <= SHAKY_AT_MOST
+    row = session.execute(
+        sa.select(
+            sa.func.count(ReviewCard.id),
+            sa.func.count().filter(shaky),
+            sa.func.count().filter(~shaky & ~solid_enough),
+            sa.func.count().filter(~shaky & solid_enough),
+            sa.func.count().filter(ReviewCard.due < end_of_local_day(now, zone)),
+        )
+        .join(Question, Question.id == ReviewCard.question_id)
+        .where(ReviewCard.user_id == user_id, *question_filter)
+    ).one()
+    practised, shaky_count, learning, solid, due = row
+    return StateCounts(
+        new=total - practised,
+        learning=learning,
+        shaky=shaky_count,
+        solid=solid,
+        due_today=due,
+    )
+
+
+def recovered_questions(
+    session: Session, user_id: int, now: datetime
+) -> list[ReviewCard]:
+    """Questions that went from shaky to solid ratings in the last 30 days."""
+    since = now - timedelta(days=RECOVERED_DAYS)
+    return list(
+        session.scalars(
+            sa.select(ReviewCard)
+            .join(ReviewCard.question)
+            .options(contains_eager(ReviewCard.question))
+            .where(
+                ReviewCard.user_id == user_id,
+                ReviewCard.recovered_at >= since,
+                ReviewCard.last_rating > SHAKY_AT_MOST,
+            )
+            .order_by(ReviewCard.recovered_at.desc())
+        )
+    )
+
+
+def _per_local_day(
+    session: Session,
+    user_id: int,
+    now: datetime,
+    zone: ZoneInfo,
+    since: datetime,
+    keys: list[sa.ColumnElement],
+    aggregates: list[sa.ColumnElement],
+) -> list[sa.Row]:
+    """Aggregate the user's attempts since a moment by local day (and keys)."""
+    day = local_day_expression(
+        Attempt.answered_at, zone, session.get_bind().dialect.name, now
+    ).label("day")
+    return session.execute(
+        sa.select(day, *keys, *aggregates)
+        .select_from(Attempt)
+        .join(Question, Question.id == Attempt.question_id)
+        .where(Attempt.user_id == user_id, Attempt.answered_at >= since)
+        .group_by(day, *keys)
+    ).all()
+
+
+@dataclass(frozen=True)
+class FieldTrend:
+    """A field's average rating per week."""
+
+    field_name: str
+    weeks: list[tuple[date, float | None, int]]  # week start, mean rating, answers
+
+
+def weekly_ratings(
+    session: Session, user_id: int, now: datetime, zone: ZoneInfo
+) -> tuple[list[date], list[FieldTrend]]:
+    """Average rating per field per week over the last 12 weeks (SQL sums by day)."""
+    today = local_today(now, zone)
+    first_week = today - timedelta(days=today.weekday() + 7 * (RATING_WEEKS - 1))
+    since = datetime.combine(first_week, datetime.min.time(), tzinfo=zone)
+    rows = _per_local_day(
+        session,
+        user_id,
+        now,
+        zone,
+        since,
+        keys=[Question.field_id],
+        aggregates=[sa.func.sum(Attempt.rating), sa.func.count(Attempt.id)],
+    )
+    weeks = [first_week + timedelta(weeks=i) for i in range(RATING_WEEKS)]
+    sums: dict[int, dict[date, list[int]]] = defaultdict(
+        lambda: {week: [0, 0] for week in weeks}
+    )
+    for day_text, field_id, rating_sum, answers in rows:
+        day = date.fromisoformat(str(day_text))
+        week = day - timedelta(days=day.weekday())
+        if week in sums[field_id]:
+            sums[field_id][week][0] += int(rating_sum)
+            sums[field_id][week][1] += int(answers)
+    names = dict(
+        session.execute(sa.select(Field.id, Field.name).where(Field.id.in_(sums)))
+        .tuples()
+        .all()
+    )
+    trends = [
+        FieldTrend(
+            field_name=names[field_id],
+            weeks=[
+                (week, round(total / count, 2) if count else None, count)
+                for week, (total, count) in by_week.items()
+            ],
+        )
+        for field_id, by_week in sums.items()
+    ]
+    trends.sort(key=lambda trend: trend.field_name)
+    return weeks, trends
+
+
+@dataclass(frozen=True)
+class PracticeCalendar:
+    """Answers per local day over the last 26 weeks, and the streaks."""
+
+    first_day: date
+    today: date
+    answers_by_day: dict[date, int]
+    current_streak: int
+    longest_streak: int
+
+    @property
+    def practice_days(self) -> int:
+        """Days with at least one answer."""
+        return len(self.answers_by_day)
+
+
+def practice_calendar(
+    session: Session, user_id: int, now: datetime, zone: ZoneInfo
+) -> PracticeCalendar:
+    """Which local days had practice, for the calendar and the streak."""
+    today = local_today(now, zone)
+    first_day = today - timedelta(days=today.weekday() + 7 * (CALENDAR_WEEKS - 1))
+    since = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
+    rows = _per_local_day(
+        session, user_id, now, zone, since, keys=[], aggregates=[sa.func.count()]
+    )
+    by_day = {date.fromisoformat(str(day)): int(count) for day, count in rows}
+    return PracticeCalendar(
+        first_day=first_day,
+        today=today,
+        answers_by_day=by_day,
+        current_streak=_current_streak(by_day, today),
+        longest_streak=_longest_streak(by_day),
+    )
+
+
+def _current_streak(days: dict[date, int], today: date) -> int:
+    # A streak still counts today if yesterday was practised.
+    day = today if today in days else today - timedelta(days=1)
+    streak = 0
+    while day in days:
+        streak += 1
+        day -= timedelta(days=1)
+    return streak
+
+
+def _longest_streak(days: dict[date, int]) -> int:
+    longest = 0
+    for day in days:
+        if day - timedelta(days=1) in days:
+            continue
+        length = 0
+        while day + timedelta(days=length) in days:
+            length += 1
+        longest = max(longest, length)
+    return longest

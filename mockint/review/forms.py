@@ -1,0 +1,53 @@
+"""Forms for reviewing weak questions."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectChoice, SelectField
+from wtforms.validators import InputRequired, Optional
+
+from mockint.banks import KINDS
+from mockint.models import Field
+
+DRILL_SIZES = (5, 10)
+
+
+class ReviewFilterForm(FlaskForm):
+    """Narrow the review page to a field or a kind (GET, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    field = SelectField("Field", validators=[Optional()])
+    kind = SelectField(
+        "Kind",
+        choices=[SelectChoice("", "All kinds")]
+        + [SelectChoice(kind, kind.capitalize()) for kind in KINDS],
+        validators=[Optional()],
+    )
+
+    def set_fields(self, fields: list[Field]) -> None:
+        """Offer the active fields."""
+        self.field.choices = [SelectChoice("", "All fields")] + [
+            SelectChoice(f.slug, f.name) for f in fields
+        ]
+
+    def selected(self, fields: list[Field]) -> tuple[Field | None, str | None]:
+        """The chosen field and kind, ignoring anything unknown."""
+        by_slug = {f.slug: f for f in fields}
+        kind = self.kind.data if self.kind.data in KINDS else None
+        return by_slug.get(self.field.data or ""), kind
+
+
+class DrillForm(FlaskForm):
+    """Start a round of the weakest or due questions."""
+
+    size = RadioField(
+        "How many?",
+        choices=[SelectChoice(n, f"{n} questions") for n in DRILL_SIZES],
+        coerce=int,
+        default=5,
+        validators=[InputRequired("Choose how many questions to drill.")],
+    )
+    field = HiddenField()
+    kind = HiddenField()

@@ -1,0 +1,129 @@
+"""Review weak questions: what still trips me up, drills, and progress."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from mockint.charts import calendar_cells, rating_lines
+from mockint.extensions import db
+from mockint.identity import current_profile, current_zone, ensure_profile
+from mockint.models import Field, utcnow
+from mockint.progress import (
+    drill_questions,
+    practice_calendar,
+    ranked_questions,
+    recovered_questions,
+    state_counts,
+    weekly_ratings,
+)
+from mockint.review.forms import DrillForm, ReviewFilterForm
+from mockint.rounds import start_round
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+SHOWN_ON_PAGE = 25
+
+
+def _active_fields() -> list[Field]:
+    return list(
+        db.session.scalars(
+            db.select(Field).where(Field.archived_at.is_(None)).order_by(Field.name)
+        )
+    )
+
+
+@bp.get("")
+def review_page() -> tuple[str, int]:
+    """Questions ranked by weakness, counts by state, and the drill button."""
+    return _render_review(None)
+
+
+def _render_review(drill: DrillForm | None, status: int = 200) -> tuple[str, int]:
+    fields = _active_fields()
+    filters = ReviewFilterForm(formdata=request.args)
+    filters.set_fields(fields)
+    field, kind = filters.selected(fields)
+    if drill is None:
+        drill = DrillForm(
+            formdata=None, field=field.slug if field else "", kind=kind or ""
+        )
+    profile = current_profile()
+    if profile is None:
+        page = render_template(
+            "review/review.html", filters=filters, drill=drill, profile=None
+        )
+        return page, status
+    now, zone = utcnow(), current_zone()
+    field_id = field.id if field else None
+    ranked = ranked_questions(db.session, profile.id, now, zone, field_id, kind)
+    page = render_template(
+        "review/review.html",
+        profile=profile,
+        filters=filters,
+        drill=drill,
+        counts=state_counts(db.session, profile.id, now, zone, field_id, kind),
+        weakest=ranked[:SHOWN_ON_PAGE],
+        ranked_total=len(ranked),
+        filtered=bool(field or kind),
+    )
+    return page, status
+
+
+@bp.post("/drill")
+def drill() -> ResponseReturnValue:
+    """Start a round of the N weakest or due questions."""
+    form = DrillForm()
+    fields = _active_fields()
+    by_slug = {f.slug: f for f in fields}
+    if not form.validate():
+        return _render_review(form, 400)
+    field = by_slug.get(form.field.data or "")
+    kind = form.kind.data or None
+    profile = ensure_profile()
+    questions = drill_questions(
+        db.session,
+        profile.id,
+        utcnow(),
+        current_zone(),
+        form.size.data,
+        field.id if field else None,
+        kind,
+    )
+    if not questions:
+        flash("Nothing to drill yet: practise a few questions first.")
+        return redirect(url_for("review.review_page"))
+    round_ = start_round(db.session, profile.id, None, questions)
+    db.session.commit()
+    return redirect(url_for("practice.round_question", round_id=round_.id, position=1))
+
+
+@bp.get("/progress")
+def progress_page() -> str:
+    """Ratings over time per field, the practice calendar, recovered questions."""
+    profile = current_profile()
+    if profile is None:
+        return render_template("review/progress.html", profile=None)
+    now, zone = utcnow(), current_zone()
+    weeks, trends = weekly_ratings(db.session, profile.id, now, zone)
+    week_labels = [week.strftime("%d %b") for week in weeks]
+    chart = rating_lines(
+        week_labels,
+        [(t.field_name, [mean for _week, mean, _n in t.weeks]) for t in trends],
+    )
+    calendar = practice_calendar(db.session, profile.id, now, zone)
+    cells, cal_width, cal_height = calendar_cells(
+        calendar.first_day, calendar.today, calendar.answers_by_day
+    )
+    return render_template(
+        "review/progress.html",
+        profile=profile,
+        chart=chart,
+        trends=trends,
+        week_labels=week_labels,
+        calendar=calendar,
+        cells=cells,
+        cal_width=cal_width,
+        cal_height=cal_height,
+        recovered=recovered_questions(db.session, profile.id, now),
+    )
