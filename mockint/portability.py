@@ -54,7 +54,7 @@ def export_profile(session: Session, user: User) -> dict[str, Any]:
             .order_by(Round.created_at, Round.id)
         )
     )
-    field_slugs = dict(session.execute(sa.select(Field.id, Field.slug)).tuples().all())
+    field_slugs = dict(session.execute(sa.select(Field.id, Field.slug)).all())
     item_refs = {
         item.id: (number, item.position)
         for number, round_ in enumerate(rounds, start=1)
@@ -252,7 +252,7 @@ def import_profile(session: Session, user: User, data: object) -> int:
         raise ImportProblem(
             [f"Unknown questions (not in this site's banks): {', '.join(unknown[:10])}"]
         )
-    fields = dict(session.execute(sa.select(Field.slug, Field.id)).tuples().all())
+    fields = dict(session.execute(sa.select(Field.slug, Field.id)).all())
 
     zone = (data.get("profile") or {}).get("timezone")
     if isinstance(zone, str) and zone and is_valid_zone(zone):

@@ -228,9 +228,7 @@ def weekly_ratings(
             sums[field_id][week][0] += int(rating_sum)
             sums[field_id][week][1] += int(answers)
     names = dict(
-        session.execute(sa.select(Field.id, Field.name).where(Field.id.in_(sums)))
-        .tuples()
-        .all()
+        session.execute(sa.select(Field.id, Field.name).where(Field.id.in_(sums))).all()
     )
     trends = [
         FieldTrend(

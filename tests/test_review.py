@@ -1,0 +1,320 @@
+"""The review and progress pages: ranking, counts, drills, bounded queries."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from mockint.extensions import db
+from mockint.models import Attempt, Question, RoundItem, User
+from mockint.scheduling import rebuild_cards
+
+from support import Practice, post
+
+
+def rate_round(app: Flask, practice: Practice, ratings: dict[str, int]) -> None:
+    """Start a round of the alpha field and rate each question by its key."""
+    round_id = practice.start_round(size=len(ratings) if len(ratings) in (3, 5) else 3)
+    with app.app_context():
+        keys = list(
+            db.session.scalars(
+                db.select(Question.key)
+                .join(RoundItem, RoundItem.question_id == Question.id)
+                .where(RoundItem.round_id == round_id)
+                .order_by(RoundItem.position)
+            )
+        )
+    for position, key in enumerate(keys, start=1):
+        practice.answer(round_id, position, ratings.get(key, 3))
+
+
+def weak_order(page: str) -> list[str]:
+    """Question texts in the 'still tripping you up' list, in order."""
+    return re.findall(
+        r'<li class="weak-item">\s*<p class="question-text"><a [^>]+>([^<]+)</a>', page
+    )
+
+
+def test_visitor_sees_an_invitation(client: FlaskClient) -> None:
+    page = client.get("/review").get_data(as_text=True)
+    assert "Nothing to review yet" in page
+
+
+def test_low_rated_questions_lead_the_list(
+    app: Flask, client: FlaskClient, practice: Practice
+) -> None:
+    round_id = practice.start_round(size=3)
+    practice.answer(round_id, 1, 4)
+    practice.answer(round_id, 2, 1)
+    practice.answer(round_id, 3, 3)
+    with app.app_context():
+        texts = [
+            db.session.scalar(
+                db.select(Question.text)
+                .join(RoundItem, RoundItem.question_id == Question.id)
+                .where(RoundItem.round_id == round_id, RoundItem.position == position)
+            )
+            for position in (1, 2, 3)
+        ]
+    page = client.get("/review").get_data(as_text=True)
+    order = weak_order(page)
+    assert order[0] == texts[1]  # stumped
+    assert order[-1] == texts[0]  # nailed
+    assert "Stumped" in page
+    assert "tomorrow" in page  # next due of the stumped one
+
+
+def test_counts_by_state(client: FlaskClient, practice: Practice) -> None:
+    round_id = practice.start_round(size=3)
+    for position, rating in enumerate([1, 2, 4], start=1):
+        practice.answer(round_id, position, rating)
+    page = client.get("/review").get_data(as_text=True)
+    counts = dict(
+        (label, int(n))
+        for n, label in re.findall(
+            r"<strong>(\d+)</strong><span>([a-z ]+)</span>", page
+        )
+    )
+    assert counts["shaky"] == 2
+    assert counts["learning"] + counts["solid"] == 1
+    assert counts["new"] == 8 - 3
+    assert counts["due today"] == 0
+
+
+def test_filters_by_field_and_kind(client: FlaskClient, practice: Practice) -> None:
+    rate = practice.start_round(size=3)
+    for position in (1, 2, 3):
+        practice.answer(rate, position, 1)
+    other = practice.start_round(slug="beta-field", size=3)
+    practice.answer(other, 1, 1)
+    practice.answer(other, 2, 1)
+    alpha_only = client.get("/review?field=alpha-field").get_data(as_text=True)
+    assert len(weak_order(alpha_only)) == 3
+    beta_technical = client.get("/review?field=beta-field&kind=technical").get_data(
+        as_text=True
+    )
+    assert weak_order(beta_technical) == [
+        "What is the difference between a process and a thread?"
+    ]
+
+
+def test_drill_starts_a_round_of_the_weakest(
+    app: Flask, client: FlaskClient, practice: Practice
+) -> None:
+    round_id = practice.start_round(size=5)
+    for position, rating in enumerate([4, 1, 4, 2, 4], start=1):
+        practice.answer(round_id, position, rating)
+    response = post(client, "/review/drill", {"size": 5})
+    assert response.status_code == 302
+    drill_id = int(re.search(r"/rounds/(\d+)/1", response.headers["Location"]).group(1))
+    with app.app_context():
+        ratings = {
+            a.question_id: a.rating for a in db.session.scalars(db.select(Attempt))
+        }
+        drilled = list(
+            db.session.scalars(
+                db.select(RoundItem.question_id)
+                .where(RoundItem.round_id == drill_id)
+                .order_by(RoundItem.position)
+            )
+        )
+    assert [ratings[q] for q in drilled[:2]] == [1, 2]
+
+
+def test_drill_rejects_a_tampered_size(client: FlaskClient, practice: Practice) -> None:
+    practice.answer(practice.start_round(), 1, 1)
+    response = post(client, "/review/drill", {"size": 999})
+    assert response.status_code == 400
+    assert "Not a valid choice" in response.get_data(
+        as_text=True
+    ) or "Choose" in response.get_data(as_text=True)
+
+
+def test_rounds_put_due_and_weak_first(app: Flask, practice: Practice) -> None:
+    round_id = practice.start_round(size=3)
+    for position, rating in enumerate([4, 1, 4], start=1):
+        practice.answer(round_id, position, rating)
+    with app.app_context():
+        stumped = db.session.scalar(
+            db.select(Attempt.question_id).where(Attempt.rating == 1)
+        )
+    next_round = practice.start_round(size=3)
+    with app.app_context():
+        first = db.session.scalar(
+            db.select(RoundItem.question_id).where(
+                RoundItem.round_id == next_round, RoundItem.position == 1
+            )
+        )
+    assert first == stumped
+
+
+@contextmanager
+def counted_queries(app: Flask) -> Iterator[list[str]]:
+    """Collect the SQL statements run while the block executes."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+
+
+def seed_attempts(app: Flask, user_id: int, count: int) -> None:
+    """Give a user many attempts spread over the last weeks, then rebuild cards."""
+    with app.app_context():
+        questions = list(db.session.scalars(db.select(Question.id)))
+        now = datetime.now(UTC)
+        db.session.add_all(
+            Attempt(
+                user_id=user_id,
+                question_id=questions[i % len(questions)],
+                rating=1 + (i * 7) % 4,
+                elapsed_seconds=30 + i % 90,
+                shown_at=now - timedelta(hours=count - i, minutes=2),
+                answered_at=now - timedelta(hours=count - i),
+                note="",
+            )
+            for i in range(count)
+        )
+        db.session.flush()
+        rebuild_cards(db.session, user_id)
+        db.session.commit()
+
+
+@pytest.mark.parametrize("path", ["/review", "/review/progress", "/"])
+def test_queries_per_page_do_not_grow_with_history(
+    app: Flask, client: FlaskClient, practice: Practice, path: str
+) -> None:
+    practice.answer(practice.start_round(), 1, 2)
+    with app.app_context():
+        user_id = db.session.scalar(db.select(User.id))
+    seed_attempts(app, user_id, 20)
+    with counted_queries(app) as small:
+        assert client.get(path).status_code == 200
+    seed_attempts(app, user_id, 400)
+    with counted_queries(app) as large:
+        assert client.get(path).status_code == 200
+    assert len(large) == len(small)
+    assert len(large) <= 10
+
+
+def test_progress_page_has_charts_with_text_alternatives(
+    client: FlaskClient, practice: Practice
+) -> None:
+    round_id = practice.start_round(size=3)
+    for position, rating in enumerate([1, 3, 4], start=1):
+        practice.answer(round_id, position, rating)
+    page = client.get("/review/progress").get_data(as_text=True)
+    assert '<svg class="chart"' in page
+    assert "<polyline" in page or "<circle" in page
+    assert "Alpha Field" in page
+    assert "The same as a table" in page
+    assert "Current streak: <strong>1 day</strong>" in page
+    assert 'class="level-2"' in page  # three answers today
+
+
+def practise_one(
+    client: FlaskClient, practice: Practice, key: str, rating: int
+) -> None:
+    """Practise one chosen question and rate it."""
+    response = post(client, f"/questions/{key}/practice")
+    round_id = int(re.search(r"/rounds/(\d+)/1", response.headers["Location"]).group(1))
+    practice.answer(round_id, 1, rating)
+
+
+def test_recovered_questions_listed(client: FlaskClient, practice: Practice) -> None:
+    practise_one(client, practice, "al-one", 1)
+    practise_one(client, practice, "al-two", 3)
+    section = client.get("/review/progress").get_data(as_text=True)
+    assert "None yet" in section.split("Turned around")[1]
+    practise_one(client, practice, "al-one", 3)
+    section = (
+        client.get("/review/progress").get_data(as_text=True).split("Turned around")[1]
+    )
+    assert "Tell me about yourself." in section
+    assert "Describe a conflict" not in section  # never shaky
+
+
+def test_history_page_has_charts_and_outline(
+    client: FlaskClient, practice: Practice
+) -> None:
+    response = post(client, "/questions/al-four/practice")
+    round_id = int(re.search(r"/rounds/(\d+)/1", response.headers["Location"]).group(1))
+    question_page = practice.question_page(round_id, 1)
+    practice.answer(round_id, 1, 2, elapsed=200)
+    page = client.get("/questions/al-four").get_data(as_text=True)
+    assert 'aria-labelledby="rating-chart-title"' in page
+    assert 'class="bar over"' in page  # 200 s against a 180 s target
+    saved = post(client, "/questions/al-four/outline", {"text": "B-tree; seek vs scan"})
+    assert saved.status_code == 302
+    assert "B-tree; seek vs scan" in client.get("/questions/al-four").get_data(
+        as_text=True
+    )
+    # Shown after rating, never while answering.
+    assert "B-tree; seek vs scan" not in question_page
+    response = post(client, "/questions/al-four/practice")
+    again = int(re.search(r"/rounds/(\d+)/1", response.headers["Location"]).group(1))
+    assert "B-tree; seek vs scan" not in practice.question_page(again, 1)
+    rated = practice.answer(again, 1, 3)
+    assert "B-tree; seek vs scan" in client.get(rated.headers["Location"]).get_data(
+        as_text=True
+    )
+
+
+def test_outline_too_long_is_refused(client: FlaskClient) -> None:
+    response = post(client, "/questions/al-four/outline", {"text": "x" * 10_001})
+    assert response.status_code == 400
+    assert "Keep the outline under 10,000 characters." in response.get_data(
+        as_text=True
+    )
+
+
+def test_timezone_is_stored_and_used_for_due_today(
+    app: Flask, client: FlaskClient, practice: Practice
+) -> None:
+    practice.answer(practice.start_round(), 1, 1)
+    bad = client.post(
+        "/account/timezone",
+        data={"timezone": "Mars/Olympus"},
+        headers={"X-CSRFToken": _token(client), "Accept": "application/json"},
+    )
+    assert bad.status_code == 400
+    good = client.post(
+        "/account/timezone",
+        data={"timezone": "Pacific/Kiritimati"},
+        headers={"X-CSRFToken": _token(client), "Accept": "application/json"},
+    )
+    assert good.json == {"ok": True, "timezone": "Pacific/Kiritimati"}
+    with app.app_context():
+        user = db.session.scalar(db.select(User))
+        assert user.timezone == "Pacific/Kiritimati"
+        # Make the card due a minute before local midnight (UTC+14) tonight.
+        from mockint.localtime import end_of_local_day, zone_named
+        from mockint.models import ReviewCard, utcnow
+
+        card = db.session.scalar(db.select(ReviewCard))
+        card.due = end_of_local_day(utcnow(), zone_named(user.timezone)) - timedelta(
+            minutes=1
+        )
+        db.session.commit()
+    page = client.get("/review").get_data(as_text=True)
+    assert re.search(r"<strong>1</strong><span>due today</span>", page)
+
+
+def _token(client: FlaskClient) -> str:
+    from support import csrf_token
+
+    return csrf_token(client)
