@@ -71,6 +71,9 @@ def journey(page: Page) -> dict[str, str]:
     page.get_by_role("button", name="Start a practice round").click()
     urls["question"] = page.url  # left unanswered
     urls["home"] = "/"
+    urls["review"] = "/review"
+    urls["progress"] = "/review/progress"
+    urls["settings"] = "/account/settings"
     urls["signup"] = "/account/save"
     urls["login"] = "/account/login"
     urls["not-found"] = "/fields/no-such-field"
