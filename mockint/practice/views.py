@@ -19,7 +19,7 @@ from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from mockint.charts import rating_lines, time_bars
-from mockint.display import when
+from mockint.display import local_date
 from mockint.extensions import db
 from mockint.identity import current_profile_id, ensure_profile
 from mockint.models import Field, Question, Round, RoundItem, utcnow
@@ -258,7 +258,7 @@ def _render_history(
     outline = outline_for(db.session, profile_id, question.id)
     if outline_form is None:
         outline_form = OutlineForm(formdata=None, text=outline.text if outline else "")
-    labels = [when(a.answered_at) for a in attempts]
+    labels = [local_date(a.answered_at) for a in attempts]
     return render_template(
         "practice/history.html",
         question=question,
