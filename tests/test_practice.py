@@ -180,10 +180,13 @@ def test_post_without_csrf_is_refused_and_writes_nothing(
     page = practice.question_page(round_id, 1)
     token = re.search(r'name="shown_token"[^>]*value="([^"]+)"', page).group(1)
     response = client.post(
-        f"/rounds/{round_id}/1", data={"rating": 3, "shown_token": token}
+        f"/rounds/{round_id}/1",
+        data={"rating": 3, "shown_token": token, "note": "my long reflection"},
     )
     assert response.status_code == 400
-    assert "security token" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "security token was missing" in page
+    assert "my long reflection" in page  # nothing the user wrote is lost
     assert attempts(app) == []
     stranger = app.test_client()
     refused = stranger.post("/fields/alpha-field/rounds", data={"size": 3})

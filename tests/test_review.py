@@ -318,3 +318,15 @@ def _token(client: FlaskClient) -> str:
     from support import csrf_token
 
     return csrf_token(client)
+
+
+def test_outline_without_csrf_keeps_the_text(app: Flask, client: FlaskClient) -> None:
+    response = client.post("/questions/al-four/outline", data={"text": "my points"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "security token was missing" in page
+    assert "my points" in page
+    with app.app_context():
+        from mockint.models import AnswerOutline
+
+        assert db.session.scalar(db.select(db.func.count(AnswerOutline.id))) == 0

@@ -117,7 +117,6 @@ def merge() -> ResponseReturnValue:
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
     """Log out and forget the session."""
-    ConfirmForm().validate_on_submit()  # CSRF is checked globally
     session.clear()
     logout_user()  # after clear(): it leaves the flag that deletes the remember cookie
     flash("You are logged out.")

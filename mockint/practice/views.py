@@ -20,7 +20,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from mockint.charts import rating_lines, time_bars
 from mockint.display import local_date
-from mockint.extensions import db
+from mockint.extensions import csrf, db
 from mockint.identity import current_profile_id, ensure_profile
 from mockint.models import Field, Question, Round, RoundItem, utcnow
 from mockint.outlines import outline_for, save_outline
@@ -128,7 +128,6 @@ def practise_one(key: str) -> ResponseReturnValue:
     question = _question(key)
     if question.archived_at is not None:
         abort(404)
-    PostOnlyForm().validate_on_submit()  # CSRF is checked globally
     profile = ensure_profile()
     round_ = start_round(db.session, profile.id, question.field, [question])
     db.session.commit()
@@ -164,7 +163,11 @@ def _render_question(
     ), status
 
 
+# The answer and outline forms check their CSRF token themselves (FlaskForm does)
+# rather than through the global check, so that a refused token re-renders the
+# form with what the user wrote instead of an error page that loses it.
 @bp.route("/rounds/<int:round_id>/<int:position>", methods=["GET", "POST"])
+@csrf.exempt
 def round_question(round_id: int, position: int) -> ResponseReturnValue:
     """Ask a question against the timer; once rated, show the guidance."""
     round_, item = _round_item(round_id, position)
@@ -280,6 +283,7 @@ def _render_history(
 
 
 @bp.post("/questions/<key>/outline")
+@csrf.exempt
 def save_outline_view(key: str) -> ResponseReturnValue:
     """Save my answer's talking points for a question."""
     question = _question(key)

@@ -19,6 +19,7 @@ def test_whole_solo_journey_with_keyboard(page: Page) -> None:
     ):
         expect(page.get_by_text(f"Question {position} of 3")).to_be_visible()
         expect(page.get_by_text("What a strong answer covers")).to_have_count(0)
+        expect(page.locator("#timer")).to_be_visible()  # the timer module has run
         timer = page.locator("[data-timer-elapsed]")
         expect(timer).to_have_text("0:00")
         page.keyboard.press("Space")
@@ -57,6 +58,7 @@ def test_timer_is_exact_when_ticks_are_throttled(page: Page) -> None:
     page.clock.install()
     page.goto("/fields/alpha-field")
     page.get_by_role("button", name="Practise this one").first.click()
+    expect(page.locator("#timer")).to_be_visible()
     page.get_by_role("button", name="Start timer").click()
     # Jump 125 s while firing each due timer at most once, as a throttled tab does.
     page.clock.fast_forward(125_000)
