@@ -36,3 +36,9 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+bench: install
+	$(BIN)/python bench/review.py
+
+screenshots: install
+	$(BIN)/python tools/screenshots.py screenshots
