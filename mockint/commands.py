@@ -49,12 +49,9 @@ def check_command(path: Path | None) -> None:
 def sync_command(directory: Path | None) -> None:
     """Load the banks into the database, all or nothing."""
     banks = _load_or_fail(directory or _default_dir())
-    try:
-        report = sync_banks(db.session, banks)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    # On any error the app context's teardown rolls the whole sync back.
+    report = sync_banks(db.session, banks)
+    db.session.commit()
     click.echo(f"Synced {len(banks)} banks: {report.summary()}.")
 
 
@@ -91,12 +88,8 @@ review_cli = AppGroup("review", help="Spaced-repetition maintenance.")
 @click.option("--user", "user_id", type=int, help="Only this user id.")
 def rebuild_command(user_id: int | None) -> None:
     """Recompute every review card from the attempt log."""
-    try:
-        count = rebuild_cards(db.session, user_id)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    count = rebuild_cards(db.session, user_id)
+    db.session.commit()
     click.echo(f"Rebuilt {count} review cards from the attempt log.")
 
 

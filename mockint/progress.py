@@ -49,13 +49,19 @@ def _cards_with_questions(
         .join(ReviewCard.question)
         .join(Question.field)
         .options(contains_eager(ReviewCard.question).contains_eager(Question.field))
-        .where(ReviewCard.user_id == user_id, Question.archived_at.is_(None))
+        .where(ReviewCard.user_id == user_id, *_question_filters(field_id, kind))
     )
-    if field_id is not None:
-        query = query.where(Question.field_id == field_id)
-    if kind:
-        query = query.where(Question.kind == kind)
     return list(session.scalars(query))
+
+
+def _question_filters(field_id: int | None, kind: str | None) -> list[sa.ColumnElement]:
+    """Active questions, optionally of one field and one kind."""
+    filters = [Question.archived_at.is_(None)]
+    if field_id is not None:
+        filters.append(Question.field_id == field_id)
+    if kind:
+        filters.append(Question.kind == kind)
+    return filters
 
 
 def ranked_questions(
@@ -120,11 +126,7 @@ def state_counts(
     kind: str | None = None,
 ) -> StateCounts:
     """Count questions by state with one aggregate over the user's cards."""
-    question_filter = [Question.archived_at.is_(None)]
-    if field_id is not None:
-        question_filter.append(Question.field_id == field_id)
-    if kind:
-        question_filter.append(Question.kind == kind)
+    question_filter = _question_filters(field_id, kind)
     total = session.scalar(
         sa.select(sa.func.count(Question.id)).where(*question_filter)
     )

@@ -20,6 +20,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def _set_hsts(response: Response) -> Response:
+    # Production runs behind TLS: browsers should never try plain HTTP again.
+    response.headers["Strict-Transport-Security"] = "max-age=31536000"
+    return response
+
+
 def _set_security_headers(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response.headers["Referrer-Policy"] = "same-origin"
@@ -37,4 +43,5 @@ def init_app(app: Flask) -> None:
     """Add the security headers to every response."""
     app.after_request(_set_security_headers)
     if app.config["PRODUCTION"]:
-        app.config.setdefault("PREFERRED_URL_SCHEME", "https")
+        app.config["PREFERRED_URL_SCHEME"] = "https"
+        app.after_request(_set_hsts)

@@ -81,6 +81,12 @@ def test_production_cookies_are_secure(
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    with app.app_context():
+        from mockint.extensions import db
+
+        db.create_all()
+    response = app.test_client().get("/healthz")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
 def test_development_secret_is_generated_once(
