@@ -6,6 +6,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
+NEXT = re.compile("Next question|See the round summary")
+
 
 def answer_current_question(page: Page, key: str) -> str:
     """Rate the question on screen with the keyboard; return its text."""
@@ -26,6 +28,7 @@ def test_low_rated_lead_then_drill_and_charts(page: Page) -> None:
     rated: dict[str, str] = {}
     for key in ("4", "1", "4", "2", "3"):
         rated[answer_current_question(page, key)] = key
+        expect(page.get_by_role("button", name=NEXT)).to_be_focused()
         page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Round summary")).to_be_visible()
 

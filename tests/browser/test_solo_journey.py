@@ -6,6 +6,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
+NEXT = re.compile("Next question|See the round summary")
+
 
 def test_whole_solo_journey_with_keyboard(page: Page) -> None:
     page.goto("/")
@@ -32,7 +34,9 @@ def test_whole_solo_journey_with_keyboard(page: Page) -> None:
             page.get_by_role("heading", name="What a strong answer covers")
         ).to_be_visible()
         expect(page.locator(".result .rating")).to_have_text(label)
-        page.keyboard.press("Enter")  # the Next link has the focus
+        next_step = page.get_by_role("button", name=NEXT)
+        expect(next_step).to_be_focused()  # without scrolling the guidance away
+        page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", name="Round summary")).to_be_visible()
     rows = page.locator("table.summary-table tbody tr")
