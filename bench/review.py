@@ -21,7 +21,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from mockint import create_app
-from mockint.banks import load_banks, sync_banks
+from mockint.bank_sync import sync_banks
+from mockint.banks import load_banks
 from mockint.config import PROJECT_ROOT, normalise_database_url
 from mockint.extensions import db
 from mockint.models import Attempt, Question, User

@@ -10,11 +10,6 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 
-import sqlalchemy as sa
-from sqlalchemy.orm import Session
-
-from mockint.models import Field, Question, utcnow
-
 KINDS = ("background", "behavioral", "situational", "technical")
 FIELD_KEYS = {"slug", "name", "id_prefix", "description"}
 QUESTION_KEYS = {"id", "text", "kind", "difficulty", "target_seconds", "guidance"}
@@ -65,29 +60,6 @@ class BankError(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
-
-
-@dataclass
-class SyncReport:
-    """What a sync changed."""
-
-    fields_added: int = 0
-    fields_updated: int = 0
-    fields_archived: int = 0
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    archived: int = 0
-    restored: int = 0
-
-    def summary(self) -> str:
-        """One line for the command line."""
-        return (
-            f"questions: {self.added} added, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {self.archived} archived, "
-            f"{self.restored} restored; fields: {self.fields_added} added, "
-            f"{self.fields_updated} updated, {self.fields_archived} archived"
-        )
 
 
 @dataclass
@@ -352,86 +324,6 @@ def _check_across_files(files: list[Path], check: _Checker) -> None:
                 check.report(path.name, f"{key}: duplicate id (also {place})")
             else:
                 seen_ids[key] = path.name
-
-
-def sync_banks(session: Session, banks: list[Bank]) -> SyncReport:
-    """Upsert fields and questions by their stable ids; archive what is gone."""
-    report = SyncReport()
-    now = utcnow()
-    fields = {f.slug: f for f in session.scalars(sa.select(Field))}
-    questions = {q.key: q for q in session.scalars(sa.select(Question))}
-    for bank in banks:
-        record = fields.get(bank.slug)
-        values = {
-            "name": bank.name,
-            "description": bank.description,
-            "id_prefix": bank.id_prefix,
-            "archived_at": None,
-        }
-        if record is None:
-            record = Field(slug=bank.slug, **values)
-            session.add(record)
-            fields[bank.slug] = record
-            report.fields_added += 1
-        elif _apply(record, values):
-            report.fields_updated += 1
-        session.flush()
-        for position, item in enumerate(bank.questions):
-            _sync_question(session, questions, record, position, item, report)
-    wanted_fields = {bank.slug for bank in banks}
-    for slug, record in fields.items():
-        if slug not in wanted_fields and record.archived_at is None:
-            record.archived_at = now
-            report.fields_archived += 1
-    wanted = {item.key for bank in banks for item in bank.questions}
-    for key, question in questions.items():
-        if key not in wanted and question.archived_at is None:
-            question.archived_at = now
-            report.archived += 1
-    session.flush()
-    return report
-
-
-def _sync_question(
-    session: Session,
-    existing: dict[str, Question],
-    field_record: Field,
-    position: int,
-    item: BankQuestion,
-    report: SyncReport,
-) -> None:
-    values = {
-        "field_id": field_record.id,
-        "position": position,
-        "text": item.text,
-        "kind": item.kind,
-        "difficulty": item.difficulty,
-        "target_seconds": item.target_seconds,
-        "guidance": item.guidance,
-        "follow_ups": list(item.follow_ups),
-    }
-    question = existing.get(item.key)
-    if question is None:
-        session.add(Question(key=item.key, **values))
-        report.added += 1
-        return
-    was_archived = question.archived_at is not None
-    changed = _apply(question, {**values, "archived_at": None})
-    if was_archived:
-        report.restored += 1
-    elif changed:
-        report.updated += 1
-    else:
-        report.unchanged += 1
-
-
-def _apply(record: object, values: dict[str, object]) -> bool:
-    changed = False
-    for name, value in values.items():
-        if getattr(record, name) != value:
-            setattr(record, name, value)
-            changed = True
-    return changed
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from mockint.banks import BankError, bank_stats, load_banks, sync_banks
+from mockint.bank_sync import sync_banks
+from mockint.banks import BankError, bank_stats, load_banks
 from mockint.extensions import db
 from mockint.scheduling import rebuild_cards
 

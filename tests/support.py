@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import textwrap
 from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
 
 from mockint import create_app
-from mockint.banks import load_banks, sync_banks
+from mockint.bank_sync import sync_banks
+from mockint.banks import load_banks
 from mockint.config import normalise_database_url
 from mockint.extensions import db
 from mockint.models import User
@@ -135,3 +137,53 @@ class Auth:
     def logout(self):  # noqa: ANN201
         """Submit the logout button."""
         return post(self.client, "/account/logout")
+
+
+# Bank files for the loader's tests.
+GOOD_QUESTION = """
+[[questions]]
+id = "tt-good"
+text = "Tell me about a project you are proud of."
+kind = "behavioral"
+difficulty = 2
+target_seconds = 120
+guidance = \"\"\"
+- Names the goal and the candidate's own part.
+- Ends with a measurable result.\"\"\"
+"""
+
+FIELD = """
+[field]
+slug = "test-field"
+name = "Test Field"
+id_prefix = "tt"
+description = "For the loader's tests."
+"""
+
+
+def write_bank(folder: Path, name: str, body: str) -> Path:
+    """Write a bank file and return its path."""
+    path = folder / name
+    path.write_text(textwrap.dedent(body))
+    return path
+
+
+def question(**overrides: object) -> str:
+    """A question table with some keys replaced (None removes the key)."""
+    values: dict[str, object] = {
+        "id": '"tt-q"',
+        "text": '"What would you do if the build broke before a release?"',
+        "kind": '"situational"',
+        "difficulty": "2",
+        "target_seconds": "90",
+        "guidance": (
+            '"""\n- Stops the line and tells the team.\n- Fixes or rolls back."""'
+        ),
+    }
+    for key, value in overrides.items():
+        if value is None:
+            values.pop(key, None)
+        else:
+            values[key] = value
+    lines = "\n".join(f"{key} = {value}" for key, value in values.items())
+    return f"\n[[questions]]\n{lines}\n"

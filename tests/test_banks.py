@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
-from flask import Flask
 
 from mockint.banks import (
     KINDS,
@@ -14,38 +12,10 @@ from mockint.banks import (
     bank_stats,
     guidance_points,
     load_banks,
-    sync_banks,
 )
 from mockint.config import PROJECT_ROOT
-from mockint.extensions import db
-from mockint.models import Field, Question
 
-GOOD_QUESTION = """
-[[questions]]
-id = "tt-good"
-text = "Tell me about a project you are proud of."
-kind = "behavioral"
-difficulty = 2
-target_seconds = 120
-guidance = \"\"\"
-- Names the goal and the candidate's own part.
-- Ends with a measurable result.\"\"\"
-"""
-
-FIELD = """
-[field]
-slug = "test-field"
-name = "Test Field"
-id_prefix = "tt"
-description = "For the loader's tests."
-"""
-
-
-def write_bank(folder: Path, name: str, body: str) -> Path:
-    """Write a bank file and return its path."""
-    path = folder / name
-    path.write_text(textwrap.dedent(body))
-    return path
+from support import FIELD, GOOD_QUESTION, question, write_bank
 
 
 def problems_for(tmp_path: Path, body: str) -> list[str]:
@@ -54,27 +24,6 @@ def problems_for(tmp_path: Path, body: str) -> list[str]:
     with pytest.raises(BankError) as caught:
         load_banks(tmp_path)
     return caught.value.problems
-
-
-def question(**overrides: object) -> str:
-    """A question table with some keys replaced (None removes the key)."""
-    values: dict[str, object] = {
-        "id": '"tt-q"',
-        "text": '"What would you do if the build broke before a release?"',
-        "kind": '"situational"',
-        "difficulty": "2",
-        "target_seconds": "90",
-        "guidance": (
-            '"""\n- Stops the line and tells the team.\n- Fixes or rolls back."""'
-        ),
-    }
-    for key, value in overrides.items():
-        if value is None:
-            values.pop(key, None)
-        else:
-            values[key] = value
-    lines = "\n".join(f"{key} = {value}" for key, value in values.items())
-    return f"\n[[questions]]\n{lines}\n"
 
 
 def test_good_bank_loads(tmp_path: Path) -> None:
@@ -205,74 +154,6 @@ def test_stats_describe_each_bank() -> None:
     }
     assert stats.median_target_seconds == 105
     assert stats.with_follow_ups == 0.5
-
-
-class TestSync:
-    """Sync upserts by id, archives what is gone and is all or nothing."""
-
-    def test_sync_is_idempotent(self, app: Flask, app_ctx: None) -> None:
-        banks = load_banks(Path(app.config["QUESTIONS_DIR"]))
-        report = sync_banks(db.session, banks)
-        assert (report.added, report.updated, report.archived) == (0, 0, 0)
-        assert report.unchanged == 8
-
-    def test_edit_keeps_row_and_removal_archives(
-        self, app: Flask, app_ctx: None
-    ) -> None:
-        folder = Path(app.config["QUESTIONS_DIR"])
-        before = db.session.scalar(db.select(Question).where(Question.key == "al-two"))
-        alpha = folder / "alpha.toml"
-        text = alpha.read_text().replace(
-            "Describe a conflict with a colleague and how it ended.",
-            "Describe a disagreement with a teammate and how you settled it.",
-        )
-        start = text.index('[[questions]]\nid = "al-six"')
-        alpha.write_text(text[:start])
-        report = sync_banks(db.session, load_banks(folder))
-        db.session.commit()
-        assert (report.updated, report.archived) == (1, 1)
-        after = db.session.scalar(db.select(Question).where(Question.key == "al-two"))
-        assert after.id == before.id
-        assert after.text.startswith("Describe a disagreement")
-        gone = db.session.scalar(db.select(Question).where(Question.key == "al-six"))
-        assert gone.archived_at is not None
-
-    def test_cli_refuses_bad_banks_and_imports_nothing(
-        self, app: Flask, app_ctx: None, tmp_path: Path
-    ) -> None:
-        folder = tmp_path / "bad"
-        folder.mkdir()
-        write_bank(folder, "good.toml", FIELD + GOOD_QUESTION)
-        write_bank(folder, "bad.toml", FIELD.replace("test-field", "bad") + question())
-        result = app.test_cli_runner().invoke(args=["banks", "sync", str(folder)])
-        assert result.exit_code != 0
-        assert (
-            "good.toml: [field]: id_prefix 'tt' is also used in bad.toml"
-            in result.output
-        )
-        assert "nothing was imported" in result.output
-        assert (
-            db.session.scalar(db.select(Field).where(Field.slug == "test-field"))
-            is None
-        )
-
-    def test_cli_check_and_sync(self, app: Flask, app_ctx: None) -> None:
-        runner = app.test_cli_runner()
-        checked = runner.invoke(args=["banks", "check"])
-        assert checked.exit_code == 0
-        assert "OK: 2 banks, 8 questions." in checked.output
-        synced = runner.invoke(args=["banks", "sync"])
-        assert synced.exit_code == 0, synced.output
-        assert "8 unchanged" in synced.output
-
-    def test_cli_stats_json(self, app: Flask) -> None:
-        import json
-
-        result = app.test_cli_runner().invoke(args=["banks", "stats", "--json"])
-        assert result.exit_code == 0
-        rows = json.loads(result.output)
-        assert [row["slug"] for row in rows] == ["alpha-field", "beta-field"]
-        assert rows[0]["questions"] == 6
 
 
 def test_shipped_banks_meet_the_promised_breadth() -> None:

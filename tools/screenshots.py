@@ -16,7 +16,8 @@ from playwright.sync_api import Page, sync_playwright
 from werkzeug.serving import make_server
 
 from mockint import create_app
-from mockint.banks import load_banks, sync_banks
+from mockint.bank_sync import sync_banks
+from mockint.banks import load_banks
 from mockint.config import PROJECT_ROOT
 from mockint.extensions import db
 
