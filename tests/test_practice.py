@@ -277,3 +277,13 @@ def test_healthz(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_home_points_a_returning_user_to_review(
+    client: FlaskClient, practice: Practice
+) -> None:
+    round_id = practice.start_round(size=3)
+    practice.answer(round_id, 1, 1)
+    page = client.get("/").get_data(as_text=True)
+    assert "<strong>1</strong> still shaky" in page
+    assert 'href="/review">Review them</a>' in page

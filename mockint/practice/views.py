@@ -21,7 +21,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from mockint.charts import rating_lines, time_bars
 from mockint.display import local_date
 from mockint.extensions import csrf, db
-from mockint.identity import current_profile_id, ensure_profile
+from mockint.identity import current_profile_id, current_zone, ensure_profile
 from mockint.models import Field, Question, Round, RoundItem, utcnow
 from mockint.outlines import outline_for, save_outline
 from mockint.practice.forms import (
@@ -31,6 +31,7 @@ from mockint.practice.forms import (
     QuestionFilterForm,
     StartRoundForm,
 )
+from mockint.progress import state_counts
 from mockint.rounds import (
     field_questions,
     field_summaries,
@@ -68,8 +69,17 @@ def _question(key: str) -> Question:
 @bp.get("/")
 def home() -> str:
     """List the fields with question counts and what is still shaky."""
-    summaries = field_summaries(db.session, current_profile_id())
-    return render_template("practice/home.html", summaries=summaries)
+    profile_id = current_profile_id()
+    counts = (
+        state_counts(db.session, profile_id, utcnow(), current_zone())
+        if profile_id
+        else None
+    )
+    return render_template(
+        "practice/home.html",
+        summaries=field_summaries(db.session, profile_id),
+        counts=counts,
+    )
 
 
 @bp.get("/healthz")
