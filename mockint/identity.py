@@ -55,7 +55,9 @@ def ensure_profile() -> User:
     guest = User()
     db.session.add(guest)
     db.session.flush()
-    sign_in(guest)
+    # No session renewal here: a new guest gains no privilege, and keeping the
+    # session keeps the CSRF token that forms in other open tabs carry.
+    login_user(guest, remember=True)
     return guest
 
 

@@ -216,3 +216,14 @@ def test_default_config_uses_production_hash_cost(tmp_path, monkeypatch) -> None
     monkeypatch.delenv("SECRET_KEY", raising=False)
     config = load_config(tmp_path)
     assert config["PASSWORD_HASH_METHOD"] == PRODUCTION_PASSWORD_METHOD
+
+
+def test_becoming_a_guest_keeps_other_tabs_forms_valid(
+    app: Flask, client: FlaskClient
+) -> None:
+    token = csrf_token(client, "/fields/alpha-field")  # a tab opened earlier
+    post(client, "/fields/alpha-field/rounds", {"size": 3})  # creates the guest
+    response = client.post(
+        "/fields/beta-field/rounds", data={"csrf_token": token, "size": 3}
+    )
+    assert response.status_code == 302
