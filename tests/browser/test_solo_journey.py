@@ -87,3 +87,23 @@ def test_bad_submission_keeps_the_note(page: Page) -> None:
     expect(page.get_by_label("What I'd do differently")).to_have_value(
         "lead with the result"
     )
+
+
+def test_reload_keeps_the_running_timer_and_the_note(page: Page) -> None:
+    page.goto("/fields/alpha-field")
+    page.get_by_role("button", name="Practise this one").first.click()
+    expect(page.locator("#timer")).to_be_visible()
+    page.get_by_role("button", name="Start timer").click()
+    page.get_by_label("What I'd do differently").fill("start with the outcome")
+    expect(page.locator("[data-timer-elapsed]")).to_have_text("0:01", timeout=3000)
+    page.reload()
+    expect(page.get_by_label("What I'd do differently")).to_have_value(
+        "start with the outcome"
+    )
+    expect(page.get_by_role("button", name="Stop timer")).to_be_visible()
+    expect(page.locator("[data-timer-elapsed]")).to_have_text("0:02", timeout=3000)
+    page.get_by_label("2 Shaky").check()
+    page.get_by_role("button", name="Submit rating").click()
+    expect(page.locator(".note")).to_have_text("start with the outcome")
+    page.go_back()  # the question is answered now: no stale draft comes back
+    expect(page.locator(".result")).to_be_visible()

@@ -24,6 +24,34 @@ function spokenDuration(totalSeconds) {
   return parts.join(" ");
 }
 
+// The page's timer and note survive a reload or an accidental navigation: both
+// are kept in sessionStorage under this question's address until it is submitted.
+const draftKey = `mockint:draft:${window.location.pathname}`;
+
+function loadDraft() {
+  try {
+    return JSON.parse(window.sessionStorage.getItem(draftKey) || "null");
+  } catch {
+    return null;
+  }
+}
+
+function saveDraft(draft) {
+  try {
+    window.sessionStorage.setItem(draftKey, JSON.stringify(draft));
+  } catch {
+    // Storage full or disabled: the page still works, only without drafts.
+  }
+}
+
+function clearDraft() {
+  try {
+    window.sessionStorage.removeItem(draftKey);
+  } catch {
+    // Nothing to clear.
+  }
+}
+
 class QuestionTimer {
   constructor(element, initialSeconds) {
     this.element = element;
@@ -58,6 +86,25 @@ class QuestionTimer {
   toggle() {
     if (this.running) this.stop();
     else this.start();
+  }
+
+  // Wall-clock form of the state, for a draft that outlives this page.
+  snapshot() {
+    return {
+      accumulatedMs: this.running
+        ? this.accumulatedMs + (performance.now() - this.startedAt)
+        : this.accumulatedMs,
+      runningSince: this.running ? Date.now() : null,
+    };
+  }
+
+  restore(snapshot) {
+    const away = snapshot.runningSince ? Math.max(0, Date.now() - snapshot.runningSince) : 0;
+    this.accumulatedMs = Number(snapshot.accumulatedMs) + away;
+    this.lastAnnouncedMinute = Math.floor(this.accumulatedMs / 60000);
+    this.overtimeAnnounced = this.accumulatedMs / 1000 > this.targetSeconds;
+    if (snapshot.runningSince) this.start();
+    else this.render();
   }
 
   start() {
@@ -132,12 +179,25 @@ if (root && form) {
   const elapsedInput = form.querySelector("[data-timer-elapsed-input]");
   const initial = Number.parseFloat(elapsedInput.value) || 0;
   const timer = new QuestionTimer(root, initial);
+  const note = form.querySelector("textarea");
+  const draft = loadDraft();
+  if (draft) {
+    if (!initial && draft.timer) timer.restore(draft.timer);
+    if (note && !note.value && draft.note) note.value = draft.note;
+  }
   root.hidden = false;
   document.getElementById("shortcuts").hidden = false;
+
+  const keepDraft = () => saveDraft({ timer: timer.snapshot(), note: note ? note.value : "" });
+  window.addEventListener("pagehide", keepDraft);
+  if (note) note.addEventListener("input", keepDraft);
+  timer.button.addEventListener("click", keepDraft);
 
   form.addEventListener("submit", () => {
     timer.stop();
     if (timer.everStarted) elapsedInput.value = timer.elapsedSeconds.toFixed(1);
+    window.removeEventListener("pagehide", keepDraft);
+    clearDraft();
   });
 
   document.addEventListener("keydown", (event) => {
@@ -152,6 +212,7 @@ if (root && form) {
     if (event.key === " " && !hasOwnKeyAction(target)) {
       event.preventDefault();
       timer.toggle();
+      keepDraft();
     } else if (["1", "2", "3", "4"].includes(event.key)) {
       const radio = form.querySelector(`input[name="rating"][value="${event.key}"]`);
       if (radio) {
