@@ -330,3 +330,15 @@ def test_outline_without_csrf_keeps_the_text(app: Flask, client: FlaskClient) ->
         from mockint.models import AnswerOutline
 
         assert db.session.scalar(db.select(db.func.count(AnswerOutline.id))) == 0
+
+
+def test_review_shows_25_then_all(
+    app: Flask, client: FlaskClient, practice: Practice
+) -> None:
+    practice.answer(practice.start_round(), 1, 2)
+    with app.app_context():
+        user_id = db.session.scalar(db.select(User.id))
+    seed_attempts(app, user_id, 8)  # every test question practised
+    page = client.get("/review").get_data(as_text=True)
+    assert "All 8 practised questions, weakest first." in page
+    assert len(weak_order(page)) == 8

@@ -57,13 +57,15 @@ def _render_review(drill: DrillForm | None, status: int = 200) -> tuple[str, int
     now, zone = utcnow(), current_zone()
     field_id = field.id if field else None
     ranked = ranked_questions(db.session, profile.id, now, zone, field_id, kind)
+    show_all = request.args.get("all") == "1"
     page = render_template(
         "review/review.html",
         profile=profile,
         filters=filters,
         drill=drill,
         counts=state_counts(db.session, profile.id, now, zone, field_id, kind),
-        weakest=ranked[:SHOWN_ON_PAGE],
+        weakest=ranked if show_all else ranked[:SHOWN_ON_PAGE],
+        show_all=show_all,
         ranked_total=len(ranked),
         filtered=bool(field or kind),
     )
