@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mockint.config import PROJECT_ROOT, load_config
 
@@ -23,6 +24,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from mockint import commands, database, display, errors, identity, security
     from mockint.extensions import csrf, db, migrate
+
+    if app.config["PROXY_HOPS"]:
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     database.install_sqlite_behaviour()
     db.init_app(app)

@@ -69,5 +69,7 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_DURATION": timedelta(days=400),
         "WTF_CSRF_TIME_LIMIT": None,
-        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,  # room for an export file
+        # Proxies in front of the app whose X-Forwarded-For/-Proto to trust.
+        "PROXY_HOPS": int(os.environ.get("MOCKINT_PROXY_HOPS", "0")),
     }

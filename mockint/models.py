@@ -274,3 +274,18 @@ class AnswerOutline(db.Model):
     updated_at: so.Mapped[datetime] = so.mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow
     )
+
+
+class FailedLogin(db.Model):
+    """A refused login, kept briefly to slow down password guessing."""
+
+    __tablename__ = "failed_logins"
+    __table_args__ = (
+        sa.Index("ix_failed_logins_username_at", "username", "at"),
+        sa.Index("ix_failed_logins_address_at", "address", "at"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    username: so.Mapped[str] = so.mapped_column(sa.String(64))
+    address: so.Mapped[str] = so.mapped_column(sa.String(64))
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

@@ -227,3 +227,36 @@ def test_becoming_a_guest_keeps_other_tabs_forms_valid(
         "/fields/beta-field/rounds", data={"csrf_token": token, "size": 3}
     )
     assert response.status_code == 302
+
+
+def test_repeated_failed_logins_are_slowed_down(
+    app: Flask, client: FlaskClient, auth: Auth
+) -> None:
+    make_user(app)
+    for _ in range(5):
+        assert auth.login("ada", "wrong password!").status_code == 400
+    blocked = auth.login()  # even the right password waits now
+    assert blocked.status_code == 429
+    assert "Too many failed logins. Try again in 15 minutes." in blocked.get_data(
+        as_text=True
+    )
+    make_user(app, "grace")
+    other = app.test_client()
+    assert Auth(other).login("grace").status_code == 302  # other names are unaffected
+    with app.app_context():
+        from datetime import timedelta
+
+        from mockint.models import FailedLogin
+
+        for failure in db.session.scalars(db.select(FailedLogin)):
+            failure.at -= timedelta(minutes=16)
+        db.session.commit()
+    assert auth.login().status_code == 302  # the window has passed
+
+
+def test_guessing_from_one_address_is_slowed_down(
+    app: Flask, client: FlaskClient, auth: Auth
+) -> None:
+    for number in range(20):
+        auth.login(f"user{number}", "wrong password!")
+    assert auth.login("someone", "wrong password!").status_code == 429

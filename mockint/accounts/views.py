@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from math import ceil
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import logout_user
@@ -18,7 +20,8 @@ from mockint.identity import (
     sign_in,
     username_taken,
 )
-from mockint.models import User
+from mockint.models import User, utcnow
+from mockint.throttling import login_blocked_until, record_failed_login
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -72,8 +75,21 @@ def login() -> ResponseReturnValue:
     if not form.is_submitted():
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        user = authenticate(form.username.data, form.password.data)
+        username = form.username.data.strip().lower()
+        address = request.remote_addr or "unknown"
+        now = utcnow()
+        blocked_until = login_blocked_until(db.session, username, address, now)
+        if blocked_until is not None:
+            minutes = max(1, ceil((blocked_until - now).total_seconds() / 60))
+            form.password.errors.append(
+                f"Too many failed logins. Try again in {minutes} minute"
+                f"{'s' if minutes != 1 else ''}."
+            )
+            return render_template("accounts/login.html", form=form), 429
+        user = authenticate(username, form.password.data)
         if user is None:
+            record_failed_login(db.session, username, address, now)
+            db.session.commit()
             form.password.errors.append("Unknown username or wrong password.")
         else:
             previous = current_profile()
