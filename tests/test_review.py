@@ -342,3 +342,13 @@ def test_review_shows_25_then_all(
     page = client.get("/review").get_data(as_text=True)
     assert "All 8 practised questions, weakest first." in page
     assert len(weak_order(page)) == 8
+
+
+def test_drill_for_a_visitor_creates_nothing(app: Flask, client: FlaskClient) -> None:
+    response = post(client, "/review/drill", {"size": 5})
+    assert response.status_code == 302
+    assert "practise a few questions first" in client.get("/review").get_data(
+        as_text=True
+    )
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(User.id))) == 0

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 
 from mockint.charts import calendar_cells, rating_lines
 from mockint.extensions import db
-from mockint.identity import current_profile, current_zone, ensure_profile
+from mockint.identity import current_profile, current_zone
 from mockint.models import Field, utcnow
 from mockint.progress import (
     drill_questions,
@@ -82,7 +82,10 @@ def drill() -> ResponseReturnValue:
         return _render_review(form, 400)
     field = by_slug.get(form.field.data or "")
     kind = form.kind.data or None
-    profile = ensure_profile()
+    profile = current_profile()
+    if profile is None:
+        flash("Nothing to drill yet: practise a few questions first.")
+        return redirect(url_for("review.review_page"))
     questions = drill_questions(
         db.session,
         profile.id,
