@@ -91,6 +91,12 @@ def _x_positions(count: int, left: float, right: float) -> list[float]:
     return [left + i * step for i in range(count)]
 
 
+def _spaced_ticks(positions: list[float], labels: list[str]) -> list[Tick]:
+    """At most about six labels along the x axis, evenly picked."""
+    stride = max(1, len(labels) // 6)
+    return [Tick(positions[i], labels[i]) for i in range(0, len(labels), stride)]
+
+
 def rating_lines(
     steps: list[str],
     series: list[tuple[str, list[float | None]]],
@@ -111,7 +117,6 @@ def rating_lines(
             y = _scale(value, RATING_MIN, RATING_MAX, top, bottom)
             segments[-1].append(Point(x, y, value, f"{name}, {step}: {value:.1f}"))
         drawn.append(Series(name, f"series-{index % 8}", [s for s in segments if s]))
-    stride = max(1, len(steps) // 6)
     return LineChart(
         width=width,
         height=height,
@@ -120,7 +125,7 @@ def rating_lines(
         top=top,
         bottom=bottom,
         series=drawn,
-        x_ticks=[Tick(xs[i], steps[i]) for i in range(0, len(steps), stride)],
+        x_ticks=_spaced_ticks(xs, steps),
         y_ticks=[
             Tick(_scale(v, RATING_MIN, RATING_MAX, top, bottom), label)
             for v, label in ((1, "Stumped"), (2, "Shaky"), (3, "Solid"), (4, "Nailed"))
@@ -154,7 +159,6 @@ def time_bars(
         y = _scale(value, 0, top_value, top, bottom)
         x = left + slot * i + (slot - bar_width) / 2
         bars.append(Bar(x, y, bar_width, bottom - y, value > target, label))
-    stride = max(1, len(labels) // 6)
     return LineChart(
         width=width,
         height=height,
@@ -163,10 +167,9 @@ def time_bars(
         top=top,
         bottom=bottom,
         series=[],
-        x_ticks=[
-            Tick(left + slot * i + slot / 2, labels[i])
-            for i in range(0, len(labels), stride)
-        ],
+        x_ticks=_spaced_ticks(
+            [left + slot * i + slot / 2 for i in range(len(labels))], labels
+        ),
         y_ticks=[
             Tick(
                 _scale(v, 0, top_value, top, bottom),

@@ -30,6 +30,7 @@ from mockint.scheduling import rebuild_cards
 
 EXPORT_FORMAT = "mockint-export"
 EXPORT_VERSION = 1
+NO_ROUND = (None, None)  # an attempt outside any exported round
 
 
 class ImportProblem(Exception):
@@ -95,8 +96,8 @@ def export_profile(session: Session, user: User) -> dict[str, Any]:
         "attempts": [
             {
                 "question": key,
-                "round": item_refs.get(attempt.round_item_id, (None, None))[0],
-                "position": item_refs.get(attempt.round_item_id, (None, None))[1],
+                "round": item_refs.get(attempt.round_item_id, NO_ROUND)[0],
+                "position": item_refs.get(attempt.round_item_id, NO_ROUND)[1],
                 "rating": attempt.rating,
                 "elapsed_seconds": attempt.elapsed_seconds,
                 "timed_by": attempt.timed_by,

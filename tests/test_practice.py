@@ -287,3 +287,15 @@ def test_home_points_a_returning_user_to_review(
     page = client.get("/").get_data(as_text=True)
     assert "<strong>1</strong> still shaky" in page
     assert 'href="/review">Review them</a>' in page
+
+
+def test_bad_round_size_rerenders_field_with_400(
+    app: Flask, client: FlaskClient
+) -> None:
+    response = post(client, "/fields/alpha-field/rounds", {"size": 7})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Start a practice round" in page
+    assert page.count('class="question-text"') == 6
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(User.id))) == 0

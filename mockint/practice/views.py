@@ -92,20 +92,25 @@ def healthz() -> ResponseReturnValue:
 @bp.get("/fields/<slug>")
 def field_page(slug: str) -> ResponseReturnValue:
     """Show a field's questions, filterable, with my last ratings."""
-    field = _active_field(slug)
+    return _render_field(_active_field(slug), StartRoundForm())
+
+
+def _render_field(
+    field: Field, start_form: StartRoundForm, status: int = 200
+) -> tuple[str, int]:
     filters = QuestionFilterForm(formdata=request.args)
     kind, difficulty = filters.selected()
-    questions = field_questions(db.session, field.id, kind, difficulty)
-    return render_template(
+    page = render_template(
         "practice/field.html",
         field=field,
-        questions=questions,
+        questions=field_questions(db.session, field.id, kind, difficulty),
         ratings=last_ratings(db.session, current_profile_id(), field.id),
         filters=filters,
-        start_form=StartRoundForm(),
+        start_form=start_form,
         practise_form=PostOnlyForm(),
         filtered=bool(kind or difficulty),
     )
+    return page, status
 
 
 @bp.post("/fields/<slug>/rounds")
@@ -114,16 +119,7 @@ def start_field_round_view(slug: str) -> ResponseReturnValue:
     field = _active_field(slug)
     form = StartRoundForm()
     if not form.validate():
-        return render_template(
-            "practice/field.html",
-            field=field,
-            questions=field_questions(db.session, field.id, None, None),
-            ratings=last_ratings(db.session, current_profile_id(), field.id),
-            filters=QuestionFilterForm(formdata=None),
-            start_form=form,
-            practise_form=PostOnlyForm(),
-            filtered=False,
-        ), 400
+        return _render_field(field, form, 400)
     profile = ensure_profile()
     round_ = start_field_round(
         db.session, profile.id, field, form.size.data, random.SystemRandom()
