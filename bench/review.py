@@ -25,7 +25,8 @@ from mockint.bank_sync import sync_banks
 from mockint.banks import load_banks
 from mockint.config import PROJECT_ROOT, normalise_database_url
 from mockint.extensions import db
-from mockint.models import Attempt, Question, User
+from mockint.login_sessions import start_session
+from mockint.models import Attempt, Question, User, utcnow
 from mockint.scheduling import rebuild_cards
 
 QUESTIONS = 400
@@ -85,14 +86,16 @@ def main() -> None:
             sync_banks(db.session, load_banks(PROJECT_ROOT / "questions"))
             user = User(username="bench", password_hash=None)
             db.session.add(user)
+            db.session.flush()
+            _record, token = start_session(db.session, user, "bench", utcnow())
             db.session.commit()
-            user_id, login_id = user.id, user.login_id
+            user_id = user.id
             question_ids = list(
                 db.session.scalars(sa.select(Question.id).order_by(Question.id))
             )[:QUESTIONS]
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = login_id
+            session["_user_id"] = token
             session["_fresh"] = True
         print(f"database: {url.split(':')[0]}, {len(question_ids)} questions")
         results: dict[int, dict[str, float]] = {}

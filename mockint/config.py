@@ -11,6 +11,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # OWASP's current bar for PBKDF2-HMAC-SHA256.
 PRODUCTION_PASSWORD_METHOD = "pbkdf2:sha256:1000000"
+MIN_SECRET_LENGTH = 32
+# How long a browser stays signed in without being used (renewed on use).
+REMEMBER_FOR = timedelta(days=30)
 
 
 class ConfigError(RuntimeError):
@@ -47,6 +50,13 @@ def load_config(instance_path: Path) -> dict[str, object]:
                 "SECRET_KEY must be set when MOCKINT_ENV=production; refusing to start."
             )
         secret = _development_secret(instance_path)
+    if production and len(secret) < MIN_SECRET_LENGTH:
+        raise ConfigError(
+            f"SECRET_KEY must be at least {MIN_SECRET_LENGTH} random characters "
+            "when MOCKINT_ENV=production (for example the output of "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`); "
+            "refusing to start."
+        )
     database_url = normalise_database_url(
         os.environ.get("DATABASE_URL")
         or f"sqlite:///{instance_path / 'mockint.sqlite3'}"
@@ -61,13 +71,17 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "QUESTIONS_DIR": questions_dir,
         "PASSWORD_HASH_METHOD": PRODUCTION_PASSWORD_METHOD,
+        # __Host-: the browser accepts the cookie only from this exact host, over
+        # HTTPS, for the whole site, so a sibling subdomain cannot plant one.
+        "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_NAME": "__Host-remember" if production else "remember_token",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
-        "REMEMBER_COOKIE_DURATION": timedelta(days=400),
+        "REMEMBER_COOKIE_DURATION": REMEMBER_FOR,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,  # room for an export file
         # Proxies in front of the app whose X-Forwarded-For/-Proto to trust.

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from mockint.extensions import db
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -15,8 +17,21 @@ MESSAGES = {
 }
 
 
+# Served when even the site's error page cannot render (the database is down):
+# no template, no query, still in plain words.
+BARE_500_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Server error · mockint</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="description" content="mockint could not answer this request.">
+</head><body><main><h1>Server error</h1><p>{message}</p>
+<p><a href="/">Back to mockint</a></p></main></body></html>"""
+
+
 def _render_http_error(error: HTTPException) -> tuple[str, int]:
     code = error.code or 500
+    # Whatever failed may have left the transaction unusable; the page's own
+    # queries (the signed-in user, say) need a clean one.
+    db.session.rollback()
     return (
         render_template(
             "errors/error.html",
@@ -26,6 +41,15 @@ def _render_http_error(error: HTTPException) -> tuple[str, int]:
         ),
         code,
     )
+
+
+def _render_server_error(error: InternalServerError) -> tuple[str, int]:
+    # Flask has logged the original exception with its traceback by now.
+    try:
+        return _render_http_error(error)
+    except Exception:
+        current_app.logger.exception("the error page itself failed to render")
+        return BARE_500_PAGE.format(message=MESSAGES[500]), 500
 
 
 def _render_csrf_error(error: CSRFError) -> tuple[str, int]:
@@ -46,4 +70,5 @@ def _render_csrf_error(error: CSRFError) -> tuple[str, int]:
 def init_app(app: Flask) -> None:
     """Register the error pages."""
     app.register_error_handler(CSRFError, _render_csrf_error)
+    app.register_error_handler(InternalServerError, _render_server_error)
     app.register_error_handler(HTTPException, _render_http_error)

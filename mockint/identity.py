@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, session
-from flask_login import current_user, login_user
+import sqlalchemy as sa
+from flask import Flask, current_app, request, session
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from mockint.database import transaction_wants_write_lock
 from mockint.extensions import db, login_manager
 from mockint.localtime import zone_named
-from mockint.models import Attempt, ReviewCard, Round, User
+from mockint.login_sessions import (
+    end_session,
+    find_session,
+    needs_touch,
+    start_session,
+)
+from mockint.models import Attempt, LoginSession, ReviewCard, Round, User, utcnow
 from mockint.scheduling import rebuild_cards
 
 # Checked against when the username is unknown, so that an unknown user and a
@@ -24,13 +35,43 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Log in to see that page."
     # "strong" would drop the remember cookie when the IP changes (a phone
-    # moving networks); the cookie is signed and rotated with login_id instead.
+    # moving networks); each login gets its own revocable session instead.
     login_manager.session_protection = "basic"
 
 
 @login_manager.user_loader
-def _load_user(login_id: str) -> User | None:
-    return db.session.scalar(db.select(User).where(User.login_id == login_id))
+def _load_user(token: str) -> User | None:
+    now = utcnow()
+    record = find_session(db.session, token, now)
+    if record is None:
+        return None
+    if needs_touch(record, now):
+        _touch(record, now)
+        session["_remember"] = "set"  # renew the remember cookie's lifetime too
+    user = record.user
+    user.session_token = token
+    user.login_session = record
+    return user
+
+
+def _touch(record: LoginSession, now: datetime) -> None:
+    """Write down that the session was used, without making a GET take locks."""
+    if transaction_wants_write_lock():
+        record.last_seen_at = now  # saved with this request's own transaction
+        return
+    # A reading request's transaction must not turn into a writing one (on
+    # SQLite that fails under contention), so a short one of its own does it.
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.update(LoginSession)
+                .where(LoginSession.id == record.id)
+                .values(last_seen_at=now)
+            )
+    except SQLAlchemyError:
+        current_app.logger.warning("could not record a session's use", exc_info=True)
+        return
+    set_committed_value(record, "last_seen_at", now)
 
 
 def current_profile() -> User | None:
@@ -57,14 +98,41 @@ def ensure_profile() -> User:
     db.session.flush()
     # No session renewal here: a new guest gains no privilege, and keeping the
     # session keeps the CSRF token that forms in other open tabs carry.
-    login_user(guest, remember=True)
+    _log_in(guest)
     return guest
 
 
-def sign_in(user: User) -> None:
-    """Start a fresh session for the user, with a long-lived remember cookie."""
-    session.clear()  # renew the session so no earlier state carries over
+def _log_in(user: User) -> None:
+    record, token = start_session(
+        db.session, user, request.user_agent.string or "", utcnow()
+    )
+    user.session_token = token
+    user.login_session = record
     login_user(user, remember=True)
+
+
+def sign_in(user: User) -> None:
+    """Start a fresh, revocable session for the user, ending this browser's last."""
+    previous = current_profile()
+    if previous is not None and previous.login_session is not None:
+        end_session(db.session, previous.login_session.id)
+    session.clear()  # renew the session so no earlier state carries over
+    _log_in(user)
+
+
+def sign_out() -> None:
+    """End this browser's session: its cookies stop working at once."""
+    profile = current_profile()
+    if profile is not None and profile.login_session is not None:
+        end_session(db.session, profile.login_session.id)
+    session.clear()
+    logout_user()  # after clear(): it leaves the flag that deletes the remember cookie
+
+
+def current_session_id() -> int | None:
+    """The id of this browser's login session, if signed in."""
+    profile = current_profile()
+    return profile.login_session.id if profile and profile.login_session else None
 
 
 def hash_password(password: str) -> str:

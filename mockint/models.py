@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -40,14 +39,14 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
     def process_result_value(
         self, value: datetime | None, dialect: sa.Dialect
     ) -> datetime | None:
-        """Return aware UTC datetimes."""
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value
-
-
-def _new_login_id() -> str:
-    return secrets.token_urlsafe(24)
+        """Return aware datetimes in `datetime.UTC`, whatever the driver gave."""
+        if value is None:
+            return None
+        # SQLite gives naive values; psycopg gives ZoneInfo("Etc/UTC"), which
+        # fsrs refuses: normalise both here, the one place every read passes.
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 class User(UserMixin, db.Model):
@@ -58,11 +57,6 @@ class User(UserMixin, db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     username: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
     password_hash: so.Mapped[str | None] = so.mapped_column(sa.String(256))
-    # What the session and remember cookies carry instead of the row id, so that
-    # rotating it signs out every browser at once.
-    login_id: so.Mapped[str] = so.mapped_column(
-        sa.String(64), unique=True, default=_new_login_id
-    )
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     # An IANA zone name sent by the browser; dates and "due today" use it.
     timezone: so.Mapped[str] = so.mapped_column(
@@ -74,13 +68,35 @@ class User(UserMixin, db.Model):
         """True while the profile has not been saved as an account."""
         return self.username is None
 
-    def rotate_login_id(self) -> None:
-        """Invalidate every existing session and remember cookie of this user."""
-        self.login_id = _new_login_id()
+    # The raw token of the login session this request was authenticated by (set
+    # by mockint.identity); cookies carry it, the database only its hash.
+    # (Plain attributes, not columns: SQLAlchemy maps only Mapped annotations.)
+    session_token = None  # type: str | None
+    login_session = None  # type: LoginSession | None
 
-    def get_id(self) -> str:
-        """Return the identifier Flask-Login stores in cookies."""
-        return self.login_id
+    def get_id(self) -> str | None:
+        """Return what Flask-Login stores in cookies: this browser's session token."""
+        return self.session_token
+
+
+class LoginSession(db.Model):
+    """One signed-in browser of a profile; deleting the row signs that browser out."""
+
+    __tablename__ = "login_sessions"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # SHA-256 of the random token the cookies carry: a stolen database holds no
+    # usable session.
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # A short description such as "Firefox on Windows", never the raw header.
+    browser: so.Mapped[str] = so.mapped_column(sa.String(80), default="")
+
+    user: so.Mapped[User] = so.relationship()
 
 
 class Field(db.Model):
@@ -281,11 +297,25 @@ class FailedLogin(db.Model):
 
     __tablename__ = "failed_logins"
     __table_args__ = (
-        sa.Index("ix_failed_logins_username_at", "username", "at"),
+        sa.Index("ix_failed_logins_username_address_at", "username", "address", "at"),
         sa.Index("ix_failed_logins_address_at", "address", "at"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     username: so.Mapped[str] = so.mapped_column(sa.String(64))
+    address: so.Mapped[str] = so.mapped_column(sa.String(64))
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+
+class RateEvent(db.Model):
+    """An action counted per address (sign-ups, imports), kept briefly."""
+
+    __tablename__ = "rate_events"
+    __table_args__ = (
+        sa.Index("ix_rate_events_action_address_at", "action", "address", "at"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    action: so.Mapped[str] = so.mapped_column(sa.String(32))
     address: so.Mapped[str] = so.mapped_column(sa.String(64))
     at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

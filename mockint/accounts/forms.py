@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField
-from wtforms.validators import EqualTo, InputRequired, Length, Regexp
+from wtforms import Field, HiddenField, PasswordField, StringField
+from wtforms.validators import EqualTo, InputRequired, Length, Regexp, ValidationError
 
-PASSWORD_LENGTH = (8, 128)
+from mockint.passwords import MAX_LENGTH, password_problem
+
+
+def _new_password_field(label: str) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[InputRequired("Choose a password.")],
+        render_kw={
+            "autocomplete": "new-password",
+            "minlength": 8,
+            "maxlength": MAX_LENGTH,
+        },
+    )
 
 
 class SignupForm(FlaskForm):
@@ -24,14 +36,7 @@ class SignupForm(FlaskForm):
         ],
         render_kw={"autocomplete": "username", "autocapitalize": "none"},
     )
-    password = PasswordField(
-        "Password",
-        validators=[
-            InputRequired("Choose a password."),
-            Length(*PASSWORD_LENGTH, "A password has 8 to 128 characters."),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = _new_password_field("Password")
     confirm = PasswordField(
         "Password again",
         validators=[
@@ -40,6 +45,12 @@ class SignupForm(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+    def validate_password(self, field: Field) -> None:
+        """Refuse short, common and username-like passwords, saying why."""
+        problem = password_problem(field.data or "", self.username.data)
+        if problem:
+            raise ValidationError(problem)
 
 
 class LoginForm(FlaskForm):
@@ -60,3 +71,32 @@ class LoginForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A confirmation button: only the CSRF token."""
+
+
+class ChangePasswordForm(FlaskForm):
+    """Change the password; the current one proves it is the owner."""
+
+    current = PasswordField(
+        "Current password",
+        validators=[InputRequired("Enter your current password."), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = _new_password_field("New password")
+    confirm = PasswordField(
+        "New password again",
+        validators=[
+            InputRequired("Type the new password again."),
+            EqualTo("password", "The two passwords differ."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+    def __init__(self, username: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self._username = username
+
+    def validate_password(self, field: Field) -> None:
+        """Refuse short, common and username-like passwords, saying why."""
+        problem = password_problem(field.data or "", self._username)
+        if problem:
+            raise ValidationError(problem)

@@ -2,37 +2,62 @@
 
 from __future__ import annotations
 
-from math import ceil
-
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
-from flask_login import logout_user
 from sqlalchemy.exc import IntegrityError
 
-from mockint.accounts.forms import ConfirmForm, LoginForm, SignupForm
+from mockint.accounts.forms import (
+    ChangePasswordForm,
+    ConfirmForm,
+    LoginForm,
+    SignupForm,
+)
+from mockint.accounts.settings import render_settings
 from mockint.extensions import db
 from mockint.identity import (
     authenticate,
     current_profile,
+    current_session_id,
     guest_attempt_count,
     hash_password,
     merge_guest_into,
     sign_in,
+    sign_out,
     username_taken,
 )
+from mockint.login_sessions import end_other_sessions, end_user_session
 from mockint.models import User, utcnow
-from mockint.throttling import login_blocked_until, record_failed_login
+from mockint.redirects import local_path
+from mockint.throttling import (
+    SIGNUP_LIMIT,
+    login_blocked_until,
+    minutes_until,
+    rate_limited_until,
+    record_event,
+    record_failed_login,
+)
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
 PENDING_MERGE = "pending_merge_guest_id"
 
 
+def _client_address() -> str:
+    return (request.remote_addr or "unknown")[:64]
+
+
 def _safe_next(target: str | None) -> str:
     """Only follow redirects to paths on this site."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return url_for("practice.home")
+    return local_path(target) or url_for("practice.home")
 
 
 @bp.route("/save", methods=["GET", "POST"])
@@ -45,16 +70,29 @@ def signup() -> ResponseReturnValue:
     form = SignupForm()
     if form.validate_on_submit():
         username = form.username.data.strip().lower()
+        now = utcnow()
+        blocked_until = rate_limited_until(
+            db.session, SIGNUP_LIMIT, _client_address(), now
+        )
+        if blocked_until is not None:
+            form.username.errors.append(
+                "Too many accounts were made from your network just now. "
+                f"Try again in {minutes_until(blocked_until, now)}."
+            )
+            return render_template(
+                "accounts/signup.html", form=form, guest=profile
+            ), 429
+        record_event(db.session, SIGNUP_LIMIT, _client_address(), now)
+        db.session.commit()
         if username_taken(username):
             form.username.errors.append("That username is taken; choose another.")
         else:
             user = profile or User()
             user.username = username
             user.password_hash = hash_password(form.password.data)
-            user.rotate_login_id()
             db.session.add(user)
             try:
-                db.session.commit()
+                db.session.flush()
             except IntegrityError:  # someone took the name a moment ago
                 db.session.rollback()
                 form.username.errors.append("That username is taken; choose another.")
@@ -62,6 +100,7 @@ def signup() -> ResponseReturnValue:
                     "accounts/signup.html", form=form, guest=current_profile()
                 ), 400
             sign_in(user)
+            db.session.commit()
             flash(f"Saved. Your progress now lives in the account {username}.")
             return redirect(url_for("practice.home"))
     status = 400 if form.is_submitted() else 200
@@ -76,14 +115,13 @@ def login() -> ResponseReturnValue:
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         username = form.username.data.strip().lower()
-        address = request.remote_addr or "unknown"
+        address = _client_address()
         now = utcnow()
         blocked_until = login_blocked_until(db.session, username, address, now)
         if blocked_until is not None:
-            minutes = max(1, ceil((blocked_until - now).total_seconds() / 60))
             form.password.errors.append(
-                f"Too many failed logins. Try again in {minutes} minute"
-                f"{'s' if minutes != 1 else ''}."
+                "Too many failed logins for this username from your network. "
+                f"Try again in {minutes_until(blocked_until, now)}."
             )
             return render_template("accounts/login.html", form=form), 429
         user = authenticate(username, form.password.data)
@@ -94,6 +132,7 @@ def login() -> ResponseReturnValue:
         else:
             previous = current_profile()
             sign_in(user)
+            db.session.commit()
             if (
                 previous is not None
                 and previous.is_guest
@@ -132,8 +171,52 @@ def merge() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """Log out and forget the session."""
-    session.clear()
-    logout_user()  # after clear(): it leaves the flag that deletes the remember cookie
+    """Log out: this browser's session ends, and its old cookies with it."""
+    sign_out()
+    db.session.commit()
     flash("You are logged out.")
     return redirect(url_for("practice.home"))
+
+
+@bp.post("/sessions/<id:session_id>/end")
+def end_session_view(session_id: int) -> ResponseReturnValue:
+    """Sign out one of my other browsers."""
+    profile = current_profile() or abort(404)
+    if session_id == current_session_id():
+        return logout()
+    if not end_user_session(db.session, profile.id, session_id):
+        abort(404)
+    db.session.commit()
+    flash("That browser is signed out.")
+    return redirect(url_for("settings.page") + "#sessions-heading")
+
+
+@bp.post("/sessions/end-others")
+def end_other_sessions_view() -> ResponseReturnValue:
+    """Sign out every browser but this one."""
+    profile = current_profile() or abort(404)
+    ended = end_other_sessions(db.session, profile.id, current_session_id())
+    db.session.commit()
+    flash(f"Signed out {ended} other browser{'s' if ended != 1 else ''}.")
+    return redirect(url_for("settings.page") + "#sessions-heading")
+
+
+@bp.post("/password")
+def change_password() -> ResponseReturnValue:
+    """Change my password; every other browser is signed out."""
+    profile = current_profile()
+    if profile is None or profile.is_guest:
+        abort(404)
+    form = ChangePasswordForm(username=profile.username or "")
+    if form.validate() and authenticate(profile.username or "", form.current.data):
+        profile.password_hash = hash_password(form.password.data)
+        ended = end_other_sessions(db.session, profile.id, current_session_id())
+        db.session.commit()
+        flash(
+            f"Password changed. {ended} other browser"
+            f"{'s were' if ended != 1 else ' was'} signed out."
+        )
+        return redirect(url_for("settings.page"))
+    if not form.errors:
+        form.current.errors = ["That is not your current password."]
+    return render_settings(password_form=form, status=400)

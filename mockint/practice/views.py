@@ -140,7 +140,7 @@ def practise_one(key: str) -> ResponseReturnValue:
     return redirect(url_for("practice.round_question", round_id=round_.id, position=1))
 
 
-@bp.get("/rounds/<int:round_id>")
+@bp.get("/rounds/<id:round_id>")
 def round_page(round_id: int) -> ResponseReturnValue:
     """Continue a round where it was left, or show its summary."""
     round_ = get_round(db.session, current_profile_id(), round_id) or abort(404)
@@ -172,7 +172,7 @@ def _render_question(
 # The answer and outline forms check their CSRF token themselves (FlaskForm does)
 # rather than through the global check, so that a refused token re-renders the
 # form with what the user wrote instead of an error page that loses it.
-@bp.route("/rounds/<int:round_id>/<int:position>", methods=["GET", "POST"])
+@bp.route("/rounds/<id:round_id>/<id:position>", methods=["GET", "POST"])
 @csrf.exempt
 def round_question(round_id: int, position: int) -> ResponseReturnValue:
     """Ask a question against the timer; once rated, show the guidance."""
@@ -225,7 +225,7 @@ def _shown_at(token: str | None, item: RoundItem) -> datetime | None:
     return signed_at
 
 
-@bp.get("/rounds/<int:round_id>/summary")
+@bp.get("/rounds/<id:round_id>/summary")
 def round_summary(round_id: int) -> ResponseReturnValue:
     """Sum up a round: time against target, rating and note per question."""
     round_ = get_round(db.session, current_profile_id(), round_id) or abort(404)
@@ -238,7 +238,7 @@ def round_summary(round_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/rounds/<int:round_id>/retry")
+@bp.post("/rounds/<id:round_id>/retry")
 def retry_shaky(round_id: int) -> ResponseReturnValue:
     """Start a new round of this round's shaky questions."""
     round_ = get_round(db.session, current_profile_id(), round_id) or abort(404)
