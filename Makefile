@@ -6,8 +6,10 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
+# npm writes this on every install: the HTML checker (vnu) is in place.
+VNU_STAMP := node_modules/.package-lock.json
 
-.PHONY: install migrate banks run test lint format bench screenshots
+.PHONY: install vnu migrate banks run test lint format bench screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +18,15 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The W3C HTML checker for the tests (needs Java). Without npm the HTML test is
+# skipped locally, like the browser tests without Chromium; CI installs npm.
+$(VNU_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the HTML validity test will be skipped"; fi
+
+vnu: $(VNU_STAMP)
 
 migrate: install
 	$(FLASK) db upgrade
@@ -26,7 +37,7 @@ banks: migrate
 run: banks
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install
+test: install $(VNU_STAMP)
 	$(BIN)/pytest
 
 lint: install

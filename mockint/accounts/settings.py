@@ -43,8 +43,12 @@ def _zone_choices() -> list[SelectChoice]:
 class TimezoneForm(FlaskForm):
     """Choose the time zone dates and "due today" use."""
 
+    # The list always has a zone selected and no empty placeholder, so the HTML
+    # `required` attribute would be invalid there; the server still requires one.
     timezone = SelectField(
-        "Time zone", validators=[InputRequired("Choose a time zone.")]
+        "Time zone",
+        validators=[InputRequired("Choose a time zone.")],
+        render_kw={"required": False},
     )
 
     def validate_timezone(self, field: SelectField) -> None:

@@ -1,0 +1,139 @@
+"""A walk through every page a visitor and a practised user can reach."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from support import Auth, Practice, csrf_token, make_user
+
+
+@dataclass
+class Visit:
+    """One page as the browser received it."""
+
+    name: str
+    path: str
+    response: TestResponse
+
+
+class Tour:
+    """Fetches pages with the same request headers, keeping what came back."""
+
+    def __init__(self, client: FlaskClient, headers: dict[str, str]) -> None:
+        self.client = client
+        self.headers = headers
+        self.visits: list[Visit] = []
+
+    def get(self, name: str, path: str, status: int = 200) -> Visit:
+        """GET a page and keep it."""
+        response = self.client.get(path, headers=self.headers)
+        assert response.status_code == status, (name, path, response.status_code)
+        visit = Visit(name, path, response)
+        self.visits.append(visit)
+        return visit
+
+    def post(self, name: str, path: str, data: dict[str, object], status: int) -> Visit:
+        """POST a form that is refused and keep the page showing the errors."""
+        token = csrf_token(self.client)
+        response = self.client.post(
+            path, data={"csrf_token": token, **data}, headers=self.headers
+        )
+        assert response.status_code == status, (name, path, response.status_code)
+        visit = Visit(name, f"POST {path}", response)
+        self.visits.append(visit)
+        return visit
+
+
+def visitor_pages(app: Flask, headers: dict[str, str]) -> list[Visit]:
+    """Every page someone who has never practised can open, forms with errors too."""
+    tour = Tour(app.test_client(), headers)
+    tour.get("home (visitor)", "/")
+    tour.get("field (visitor)", "/fields/alpha-field")
+    tour.get("field filtered to nothing", "/fields/beta-field?kind=technical")
+    tour.get("review (visitor)", "/review")
+    tour.get("progress (visitor)", "/review/progress")
+    tour.get("login", "/account/login")
+    tour.get("sign-up", "/account/save")
+    tour.get("not found", "/no-such-page", status=404)
+    bad_signup = {"username": "a b", "password": "short", "confirm": "other"}
+    tour.post("sign-up with errors", "/account/save", bad_signup, status=400)
+    bad_login = {"username": "nobody", "password": "wrong password"}
+    tour.post("login refused", "/account/login", bad_login, status=400)
+    return tour.visits
+
+
+def practised_pages(app: Flask, headers: dict[str, str]) -> list[Visit]:
+    """Every page of a signed-in user with some history, forms with errors too."""
+    client = app.test_client()
+    make_user(app)
+    assert Auth(client).login().status_code == 302
+    practice = Practice(client)
+    round_id = practice.start_round(size=3)
+    for position, rating in [(1, 1), (2, 3), (3, 4)]:
+        response = practice.answer(round_id, position, rating, note="Slower")
+        assert response.status_code == 302
+    unfinished = practice.start_round(size=3)
+    answered = client.get(f"/rounds/{round_id}/1").get_data(as_text=True)
+    key = re.search(r'href="/questions/([^"]+)"', answered)
+    assert key, "the answered screen links no history page"
+
+    tour = Tour(client, headers)
+    tour.get("home", "/")
+    tour.get("field", "/fields/alpha-field")
+    tour.get("question screen", f"/rounds/{unfinished}/1")
+    tour.get("answered screen", f"/rounds/{round_id}/1")
+    tour.get("round summary", f"/rounds/{round_id}/summary")
+    tour.get("history", f"/questions/{key.group(1)}")
+    tour.get("review", "/review")
+    tour.get("review, all and filtered", "/review?field=alpha-field&all=1")
+    tour.get("progress", "/review/progress")
+    tour.get("settings", "/account/settings")
+    tour.post(
+        "question screen with errors",
+        f"/rounds/{unfinished}/1",
+        {"rating": "9", "elapsed_seconds": "-1", "shown_token": "forged"},
+        status=400,
+    )
+    tour.post(
+        "history with a refused outline",
+        f"/questions/{key.group(1)}/outline",
+        {"text": "x" * 20_000},
+        status=400,
+    )
+    tour.post(
+        "settings with a refused import",
+        "/account/import",
+        {"file": (io.BytesIO(b"not json"), "export.json")},
+        status=400,
+    )
+    return tour.visits
+
+
+def merge_page(app: Flask, headers: dict[str, str]) -> list[Visit]:
+    """The offer to merge a guest's answers into the account just logged in to."""
+    client = app.test_client()
+    make_user(app, username="grace")
+    practice = Practice(client)
+    round_id = practice.start_round(size=3)
+    practice.answer(round_id, 1, 2)
+    response = Auth(client).login(username="grace")
+    assert response.headers["Location"].endswith("/account/merge")
+    tour = Tour(client, headers)
+    tour.get("merge offer", "/account/merge")
+    return tour.visits
+
+
+def every_page(app: Flask, headers: dict[str, str] | None = None) -> list[Visit]:
+    """All the pages of the tours, fetched with the given request headers."""
+    headers = headers or {}
+    return (
+        visitor_pages(app, headers)
+        + practised_pages(app, headers)
+        + merge_page(app, headers)
+    )
