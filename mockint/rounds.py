@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from mockint.models import (
@@ -205,6 +206,10 @@ def next_unanswered(round_: Round) -> RoundItem | None:
     return next((item for item in round_.items if item.attempt is None), None)
 
 
+class AlreadyAnswered(Exception):
+    """The round item was rated meanwhile (another tab); nothing was stored."""
+
+
 def record_attempt(
     session: Session,
     user_id: int,
@@ -215,7 +220,11 @@ def record_attempt(
     answered_at: datetime,
     note: str,
 ) -> Attempt:
-    """Store a rated answer; without a browser timing, use the server's."""
+    """Store a rated answer and update its review card.
+
+    Without a browser timing, the server's is used. Raises AlreadyAnswered when
+    another request rated the same round item first.
+    """
     timed_by = "browser"
     if elapsed_seconds is None:
         timed_by = "server"
@@ -233,9 +242,13 @@ def record_attempt(
         answered_at=answered_at,
         note=note.strip(),
     )
-    session.add(attempt)
-    item.attempt = attempt
-    session.flush()
+    # On PostgreSQL the second of two simultaneous submissions waits on the
+    # unique round_item_id, then fails: a savepoint keeps the transaction usable.
+    try:
+        with session.begin_nested():
+            session.add(attempt)
+    except IntegrityError:
+        raise AlreadyAnswered() from None
     record_review(session, attempt)
     session.flush()
     return attempt

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from fsrs import Card, Rating, Scheduler, State
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from mockint.models import SHAKY_AT_MOST, Attempt, ReviewCard
@@ -85,16 +86,77 @@ def apply_attempt(card: ReviewCard | None, attempt: Attempt) -> ReviewCard:
     return card
 
 
+# The card columns apply_attempt computes (everything but the key and id).
+_CARD_STATE = (
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "reps",
+    "lapses",
+    "last_rating",
+    "recent_ratings",
+    "total_elapsed_seconds",
+    "recovered_at",
+)
+
+
+def _insert_ignoring_conflict(session: Session, card: ReviewCard) -> int | None:
+    """Insert the card unless the (user, question) has one; return its new id."""
+    dialect = session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    values = {name: getattr(card, name) for name in _CARD_STATE}
+    statement = (
+        insert(ReviewCard)
+        .values(user_id=card.user_id, question_id=card.question_id, **values)
+        .on_conflict_do_nothing(index_elements=["user_id", "question_id"])
+        .returning(ReviewCard.id)
+    )
+    return session.execute(statement).scalar()
+
+
+def _replayed_card(session: Session, user_id: int, question_id: int) -> ReviewCard:
+    """The card as the whole attempt log for one question says it should be."""
+    attempts = session.scalars(
+        sa.select(Attempt)
+        .where(Attempt.user_id == user_id, Attempt.question_id == question_id)
+        .order_by(Attempt.answered_at, Attempt.id)
+    )
+    return replay(attempts)[(user_id, question_id)]
+
+
 def record_review(session: Session, attempt: Attempt) -> ReviewCard:
-    """Update (or create) the user's card for the attempt's question."""
-    card = session.scalar(
-        sa.select(ReviewCard).where(
+    """Update (or create) the user's card for the attempt's question, race-free.
+
+    The card row is locked (FOR UPDATE on PostgreSQL; SQLite's writers already
+    hold the database's write lock), so concurrent answers queue instead of
+    overwriting each other; the first card is inserted with ON CONFLICT DO
+    NOTHING, so two first answers cannot both create one. An answer older than
+    the card's last review (a slower concurrent request) replays the question's
+    log, so the card always equals `rebuild_cards`.
+    """
+    locked = (
+        sa.select(ReviewCard)
+        .where(
             ReviewCard.user_id == attempt.user_id,
             ReviewCard.question_id == attempt.question_id,
         )
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
-    card = apply_attempt(card, attempt)
-    session.add(card)
+    card = session.scalar(locked)
+    if card is None:
+        created = _insert_ignoring_conflict(session, apply_attempt(None, attempt))
+        card = session.scalar(locked)  # ours, or the one another request made
+        if created is not None:
+            return card
+    if attempt.answered_at > card.last_review:
+        return apply_attempt(card, attempt)
+    replayed = _replayed_card(session, attempt.user_id, attempt.question_id)
+    for name in _CARD_STATE:
+        setattr(card, name, getattr(replayed, name))
     return card
 
 

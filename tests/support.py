@@ -16,7 +16,7 @@ from mockint.bank_sync import sync_banks
 from mockint.banks import load_banks
 from mockint.config import normalise_database_url
 from mockint.extensions import db
-from mockint.models import User
+from mockint.models import ReviewCard, User
 
 TEST_BANKS = Path(__file__).parent / "data" / "banks"
 CHEAP_PASSWORD_METHOD = "pbkdf2:sha256:1000"  # the real cost is tested on its own
@@ -80,6 +80,33 @@ def make_user(
         db.session.refresh(user)
         db.session.expunge(user)
         return user
+
+
+def card_rows(app: Flask) -> list[tuple]:
+    """Every card as comparable tuples."""
+    with app.app_context():
+        return [
+            (
+                c.user_id,
+                c.question_id,
+                c.state,
+                round(c.stability, 9),
+                round(c.difficulty, 9),
+                c.due,
+                c.last_review,
+                c.reps,
+                c.lapses,
+                c.last_rating,
+                list(c.recent_ratings),
+                round(c.total_elapsed_seconds, 6),
+                c.recovered_at,
+            )
+            for c in db.session.scalars(
+                db.select(ReviewCard).order_by(
+                    ReviewCard.user_id, ReviewCard.question_id
+                )
+            )
+        ]
 
 
 class Practice:

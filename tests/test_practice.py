@@ -198,8 +198,14 @@ def test_post_without_csrf_is_refused_and_writes_nothing(
 def test_answering_twice_keeps_the_first(app: Flask, practice: Practice) -> None:
     round_id = practice.start_round()
     practice.answer(round_id, 1, 3)
-    second = post(practice.client, f"/rounds/{round_id}/1", {"rating": 1})
-    assert second.status_code == 200  # shows the rated page again
+    second = post(
+        practice.client, f"/rounds/{round_id}/1", {"rating": 1, "note": "my 2nd try"}
+    )
+    assert second.status_code == 409
+    page = second.get_data(as_text=True)
+    assert "already rated in another tab" in page
+    assert "what you entered here was not saved" in page
+    assert "my 2nd try" in page  # kept on the page to copy
     assert [a.rating for a in attempts(app)] == [3]
 
 

@@ -10,7 +10,7 @@ from mockint.extensions import db
 from mockint.models import Attempt, ReviewCard
 from mockint.scheduling import SCHEDULER, apply_attempt, category, replay, weakness
 
-from support import Practice
+from support import Practice, card_rows
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -76,33 +76,6 @@ def test_replay_is_order_sensitive_and_deterministic() -> None:
     second = replay(attempts)[(1, 1)]
     assert (first.stability, first.due, first.reps) == (second.stability, second.due, 3)
     assert first.recent_ratings == [1, 3, 4]
-
-
-def card_rows(app: Flask) -> list[tuple]:
-    """Every card as comparable tuples."""
-    with app.app_context():
-        return [
-            (
-                c.user_id,
-                c.question_id,
-                c.state,
-                round(c.stability, 9),
-                round(c.difficulty, 9),
-                c.due,
-                c.last_review,
-                c.reps,
-                c.lapses,
-                c.last_rating,
-                list(c.recent_ratings),
-                round(c.total_elapsed_seconds, 6),
-                c.recovered_at,
-            )
-            for c in db.session.scalars(
-                db.select(ReviewCard).order_by(
-                    ReviewCard.user_id, ReviewCard.question_id
-                )
-            )
-        ]
 
 
 def test_rebuilt_cards_equal_the_stored_ones(app: Flask, practice: Practice) -> None:

@@ -113,3 +113,47 @@ def test_unhandled_error_is_a_page_not_a_trace(app: Flask) -> None:
     page = response.get_data(as_text=True)
     assert "Something went wrong" in page
     assert "kaboom" not in page
+
+
+def test_a_failed_flush_still_gets_the_sites_error_page(
+    app: Flask, client: FlaskClient, practice: Practice
+) -> None:
+    from mockint.extensions import db
+    from mockint.models import User
+
+    @app.post("/clash")
+    def clash() -> str:
+        db.session.add_all([User(username="twin"), User(username="twin")])
+        db.session.flush()  # IntegrityError: the session now needs a rollback
+        return "unreachable"
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    practice.start_round()  # a profile, which the layout will load and greet
+    from support import csrf_token
+
+    response = client.post("/clash", data={"csrf_token": csrf_token(client)})
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Something went wrong" in page
+    assert 'aria-label="Main"' in page  # the site's layout, not a bare page
+    assert client.get("/").status_code == 200
+
+
+def test_an_error_page_that_cannot_render_falls_back_to_plain_html(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mockint.errors
+
+    def broken(*_args: object, **_kwargs: object) -> str:
+        raise RuntimeError("database unreachable")
+
+    monkeypatch.setattr(mockint.errors, "render_template", broken)
+
+    @app.get("/boom")
+    def boom() -> str:
+        raise RuntimeError("kaboom")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.get_data(as_text=True)

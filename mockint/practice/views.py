@@ -33,6 +33,7 @@ from mockint.practice.forms import (
 )
 from mockint.progress import state_counts
 from mockint.rounds import (
+    AlreadyAnswered,
     field_questions,
     field_summaries,
     get_round,
@@ -177,15 +178,10 @@ def _render_question(
 def round_question(round_id: int, position: int) -> ResponseReturnValue:
     """Ask a question against the timer; once rated, show the guidance."""
     round_, item = _round_item(round_id, position)
-    if item.attempt is not None:
-        return render_template(
-            "practice/answered.html",
-            round=round_,
-            item=item,
-            next_item=next_unanswered(round_),
-            outline=outline_for(db.session, round_.user_id, item.question_id),
-        )
     form = AnswerForm()
+    if item.attempt is not None:
+        # A POST here lost a race with another tab: say so, and keep its text.
+        return _render_answered(round_, item, form if form.is_submitted() else None)
     if not form.is_submitted():
         return _render_question(round_, item, form)
     shown_at = _shown_at(form.shown_token.data, item)
@@ -196,20 +192,40 @@ def round_question(round_id: int, position: int) -> ResponseReturnValue:
         ]
     if not form.validate() or shown_at is None:
         return _render_question(round_, item, form, 400)
-    record_attempt(
-        db.session,
-        round_.user_id,
-        item,
-        rating=form.rating.data,
-        elapsed_seconds=form.elapsed_seconds.data,
-        shown_at=shown_at,
-        answered_at=utcnow(),
-        note=form.note.data or "",
-    )
+    try:
+        record_attempt(
+            db.session,
+            round_.user_id,
+            item,
+            rating=form.rating.data,
+            elapsed_seconds=form.elapsed_seconds.data,
+            shown_at=shown_at,
+            answered_at=utcnow(),
+            note=form.note.data or "",
+        )
+    except AlreadyAnswered:
+        db.session.rollback()
+        round_, item = _round_item(round_id, position)
+        return _render_answered(round_, item, form)
     db.session.commit()
     return redirect(
         url_for("practice.round_question", round_id=round_id, position=position)
     )
+
+
+def _render_answered(
+    round_: Round, item: RoundItem, lost: AnswerForm | None
+) -> ResponseReturnValue:
+    """The rated question with its guidance; `lost` is a refused second rating."""
+    page = render_template(
+        "practice/answered.html",
+        round=round_,
+        item=item,
+        next_item=next_unanswered(round_),
+        outline=outline_for(db.session, round_.user_id, item.question_id),
+        lost=lost,
+    )
+    return (page, 409) if lost is not None else page
 
 
 def _shown_at(token: str | None, item: RoundItem) -> datetime | None:
