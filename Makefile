@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app app
 # npm writes this on every install: the HTML checker (vnu) is in place.
 VNU_STAMP := node_modules/.package-lock.json
 
-.PHONY: install vnu migrate banks run test lint format bench screenshots
+.PHONY: install vnu migrate banks run serve test lint format bench screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ banks: migrate
 
 run: banks
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production serving: gunicorn with gunicorn.conf.py (workers from the CPU count).
+serve: banks
+	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/gunicorn --config gunicorn.conf.py
 
 test: install $(VNU_STAMP)
 	$(BIN)/pytest

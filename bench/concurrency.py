@@ -119,6 +119,7 @@ def main() -> None:
             [str(BIN / "gunicorn"), "-w", "4", "-b", f"127.0.0.1:{port}", "app:app"],
             cwd=ROOT,
             env=env,
+            stdout=subprocess.DEVNULL,  # gunicorn.conf.py logs every request there
             stderr=subprocess.PIPE,
             text=True,
         )

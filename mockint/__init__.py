@@ -22,7 +22,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
-    from mockint import commands, database, display, errors, identity, security
+    from mockint import (
+        commands,
+        database,
+        display,
+        errors,
+        identity,
+        security,
+        serving,
+    )
     from mockint.extensions import csrf, db, migrate
 
     if app.config["PROXY_HOPS"]:
@@ -35,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     identity.init_app(app)
     security.init_app(app)
+    serving.init_app(app)
     errors.init_app(app)
     display.init_app(app)
     commands.init_app(app)
