@@ -275,3 +275,18 @@ def test_a_busy_shared_address_blocks_no_account_it_has_not_failed_for(
     assert Auth(app.test_client()).login().status_code == 302  # ada, right password
     # A name it already got wrong: no more guesses from here for now.
     assert auth.login("user3", "wrong password!").status_code == 429
+
+
+def test_sign_ups_are_limited_per_address(app: Flask) -> None:
+    for number in range(10):
+        response = signup(app.test_client(), f"person{number}")
+        assert response.status_code == 302, number
+    refused = signup(app.test_client(), "person10")
+    assert refused.status_code == 429
+    assert "Too many accounts were made from your network" in refused.get_data(
+        as_text=True
+    )
+    assert count(app, User) == 10
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    assert signup(elsewhere, "person11").status_code == 302

@@ -157,3 +157,45 @@ def test_an_error_page_that_cannot_render_falls_back_to_plain_html(
     response = app.test_client().get("/boom")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("secret", ["xyz", "x" * 31])
+def test_production_refuses_a_short_secret(
+    monkeypatch: pytest.MonkeyPatch, secret: str
+) -> None:
+    monkeypatch.setenv("MOCKINT_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", secret)
+    with pytest.raises(ConfigError, match="at least 32"):
+        create_app()
+
+
+def test_production_cookies_use_the_host_prefix(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from support import make_app
+
+    monkeypatch.setenv("MOCKINT_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "s" * 64)
+    app = make_app(tmp_path, PRODUCTION=True)
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
+    client = app.test_client()
+    response = client.post(
+        "/fields/alpha-field/rounds",
+        data={"size": 3, "csrf_token": _token(client)},
+        base_url="https://localhost",
+        headers={"Referer": "https://localhost/"},  # CSRF checks it over HTTPS
+    )
+    assert response.status_code == 302
+    cookies = response.headers.getlist("Set-Cookie")
+    for name in ("__Host-session=", "__Host-remember="):
+        cookie = next(c for c in cookies if c.startswith(name))
+        assert "Secure" in cookie and "Path=/" in cookie and "Domain" not in cookie
+
+
+def _token(client: FlaskClient) -> str:
+    import re
+
+    page = client.get("/", base_url="https://localhost").get_data(as_text=True)
+    match = re.search(r'name="csrf-token" content="([^"]+)"', page)
+    assert match
+    return match.group(1)
