@@ -20,9 +20,11 @@ from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import SelectChoice, SelectField
 from wtforms.validators import InputRequired, ValidationError
 
+from mockint.accounts.forms import ChangePasswordForm, ConfirmForm
 from mockint.extensions import db
-from mockint.identity import current_profile, ensure_profile
+from mockint.identity import current_profile, current_session_id, ensure_profile
 from mockint.localtime import is_valid_zone
+from mockint.login_sessions import sessions_of
 from mockint.models import utcnow
 from mockint.portability import (
     ImportProblem,
@@ -69,30 +71,40 @@ class ImportForm(FlaskForm):
     )
 
 
-def _render_settings(
+def render_settings(
     tz_form: TimezoneForm | None = None,
     import_form: ImportForm | None = None,
     import_problems: list[str] | None = None,
+    password_form: ChangePasswordForm | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
+    """The settings page, with any form given re-rendered with its errors."""
     profile = current_profile()
     tz_form = tz_form or TimezoneForm(
         formdata=None, timezone=profile.timezone if profile else "UTC"
     )
     tz_form.timezone.choices = _zone_choices()
+    if profile is not None and not profile.is_guest and password_form is None:
+        password_form = ChangePasswordForm(username=profile.username, formdata=None)
     return render_template(
         "accounts/settings.html",
         profile=profile,
         tz_form=tz_form,
         import_form=import_form or ImportForm(formdata=None),
         import_problems=import_problems or [],
+        password_form=password_form,
+        login_sessions=sessions_of(db.session, profile.id, utcnow())
+        if profile
+        else [],
+        current_session_id=current_session_id(),
+        end_form=ConfirmForm(),
     ), status
 
 
 @bp.get("/settings")
 def page() -> ResponseReturnValue:
     """Time zone, export and import."""
-    return _render_settings()
+    return render_settings()
 
 
 @bp.post("/timezone")
@@ -105,7 +117,7 @@ def set_timezone() -> ResponseReturnValue:
     if profile is None or not form.validate():
         if wants_json:
             return {"ok": False, "errors": form.errors or {"profile": ["none"]}}, 400
-        return _render_settings(tz_form=form, status=400)
+        return render_settings(tz_form=form, status=400)
     profile.timezone = form.timezone.data
     db.session.commit()
     if wants_json:
@@ -145,11 +157,11 @@ def import_json() -> ResponseReturnValue:
     """Restore an export into this (empty) profile, all or nothing."""
     form = ImportForm()
     if not form.validate():
-        return _render_settings(import_form=form, status=400)
+        return render_settings(import_form=form, status=400)
     try:
         data = json.loads(form.file.data.read().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        return _render_settings(
+        return render_settings(
             import_form=form,
             import_problems=[f"The file is not valid JSON: {error}"],
             status=400,
@@ -159,7 +171,7 @@ def import_json() -> ResponseReturnValue:
         count = import_profile(db.session, profile, data)
     except ImportProblem as problem:
         db.session.rollback()
-        return _render_settings(
+        return render_settings(
             import_form=form, import_problems=problem.problems, status=400
         )
     db.session.commit()
