@@ -1,15 +1,26 @@
-"""Command-line commands: `flask --app app banks check|sync|stats`."""
+"""Command-line commands: `banks ...`, `review rebuild`, `backup` and `restore`."""
 
 from __future__ import annotations
 
 import json
+import shlex
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
+from mockint.backups import (
+    BackupError,
+    backup_database,
+    migration_head,
+    migration_revisions,
+    restore_database,
+    sqlite_file,
+)
 from mockint.bank_sync import sync_banks
 from mockint.banks import BankError, bank_stats, load_banks
 from mockint.extensions import db
@@ -94,7 +105,80 @@ def rebuild_command(user_id: int | None) -> None:
     click.echo(f"Rebuilt {count} review cards from the attempt log.")
 
 
+def _live_sqlite_file(pg_command: Callable[[str], str]) -> Path:
+    """The configured SQLite file, or a ClickException naming the PostgreSQL tool."""
+    url = sa.make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        path = sqlite_file(url)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    if path is not None:
+        return path
+    if url.get_backend_name() != "postgresql":
+        raise click.ClickException(
+            f"DATABASE_URL is {url.get_backend_name()}: only SQLite databases are "
+            "handled here; use your database's own backup tools."
+        )
+    # A URL the pg tools understand, without the password (PGPASSWORD or ~/.pgpass).
+    plain = sa.URL.create(
+        "postgresql", url.username, None, url.host, url.port, url.database, url.query
+    )
+    command = pg_command(shlex.quote(plain.render_as_string(hide_password=False)))
+    raise click.ClickException(
+        "DATABASE_URL is PostgreSQL, which is backed up and restored with its own "
+        f"tools, not with this command:\n  {command}"
+    )
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+def backup_command(path: Path, force: bool) -> None:
+    """Copy the live SQLite database to PATH while the app runs, then check it."""
+    live = _live_sqlite_file(
+        lambda url: f"pg_dump -Fc -f {shlex.quote(str(path))} {url}"
+    )
+    try:
+        report = backup_database(live, path, force=force)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Backed up {live} to {path} in {report.copy_seconds:.2f} s; "
+        f"integrity_check ok.\n{report.summary.describe()}"
+    )
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+def restore_command(path: Path) -> None:
+    """Put a backup made by `backup` back in place of the live SQLite database."""
+    live = _live_sqlite_file(
+        lambda url: (
+            f"pg_restore --clean --if-exists -d {url} "
+            f"{shlex.quote(str(path))}   # with the app stopped"
+        )
+    )
+    migrations = Path(current_app.extensions["migrate"].directory)
+    try:
+        report = restore_database(path, live, migration_revisions(migrations))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Restored {path} into {live}; integrity_check ok.\n{report.summary.describe()}"
+    )
+    if report.replaced_copy:
+        click.echo(f"The database it replaced is kept at {report.replaced_copy}.")
+    if report.summary.revision != migration_head(migrations):
+        click.echo(
+            "The backup predates this version: run `flask --app app db upgrade`."
+        )
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(banks_cli)
     app.cli.add_command(review_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
