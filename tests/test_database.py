@@ -7,12 +7,14 @@ import threading
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy.dialects import postgresql, sqlite
 
 from mockint import create_app
 from mockint.database import install_sqlite_behaviour
 from mockint.extensions import db
 
-from support import database_url
+from support import Practice, database_url
 
 
 def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(
@@ -86,3 +88,22 @@ def test_migrations_match_the_models(tmp_path: Path) -> None:
         with db.engine.begin() as conn:
             conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         db.engine.dispose()
+
+
+def test_datetimes_come_back_in_datetime_utc(app: Flask, practice: Practice) -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from mockint.models import ReviewCard, UTCDateTime
+
+    practice.answer(practice.start_round(), 1, 3)
+    with app.app_context():
+        card = db.session.scalar(db.select(ReviewCard))
+        # psycopg hands back ZoneInfo("Etc/UTC"), which fsrs refuses.
+        assert card.last_review.tzinfo is UTC and card.due.tzinfo is UTC
+    column = UTCDateTime()
+    for dialect in (sqlite.dialect(), postgresql.dialect()):
+        zoned = datetime(2026, 3, 1, 12, tzinfo=ZoneInfo("Etc/UTC"))
+        assert column.process_result_value(zoned, dialect).tzinfo is UTC
+        naive = datetime(2026, 3, 1, 12)
+        assert column.process_result_value(naive, dialect).tzinfo is UTC

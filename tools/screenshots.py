@@ -12,7 +12,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from mockint import create_app
@@ -29,6 +29,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 NEXT = re.compile("Next question|See the round summary")
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"
+)
 VIEWPORTS = {"desktop": (1280, 900), "phone": (375, 812)}
 
 
@@ -81,6 +85,40 @@ def journey(page: Page) -> dict[str, str]:
     return urls
 
 
+def sign_up_on_two_browsers(browser: Browser, base: str) -> dict:
+    """An account signed in on two browsers; return the first one's state."""
+    laptop = browser.new_context(base_url=base)
+    page = laptop.new_page()
+    page.goto("/account/save")
+    page.locator("#username").fill("sam")
+    page.locator("#password").fill("interview practice daily")
+    page.locator("#confirm").fill("interview practice daily")
+    page.get_by_role("button", name="Save my progress").click()
+    phone = browser.new_context(base_url=base, user_agent=IPHONE)
+    other = phone.new_page()
+    other.goto("/account/login")
+    other.locator("#username").fill("sam")
+    other.locator("#password").fill("interview practice daily")
+    other.get_by_role("button", name="Log in").click()
+    return laptop.storage_state()
+
+
+def rate_in_two_tabs(page: Page) -> Page:
+    """Rate one new question in two tabs; return the tab that lost (a 409)."""
+    page.goto("/fields/software-engineering")
+    page.get_by_role("button", name="Start a practice round").click()
+    second = page.context.new_page()
+    second.goto(page.url)
+    for tab, key in ((page, "3"), (second, "2")):
+        tab.locator("#timer").wait_for(state="visible")
+        tab.keyboard.press(key)
+        tab.get_by_label("What I'd do differently").fill(
+            "Lead with the trade-off I chose and why."
+        )
+        tab.get_by_role("button", name="Submit rating").click()
+    return second
+
+
 def main() -> None:
     """Drive the pages and write the screenshots."""
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
@@ -93,6 +131,7 @@ def main() -> None:
         context = browser.new_context(base_url=base)
         urls = journey(context.new_page())
         state = context.storage_state()
+        account_state = sign_up_on_two_browsers(browser, base)
         for scheme in ("light", "dark"):
             for name, (width, height) in VIEWPORTS.items():
                 view = browser.new_context(
@@ -113,6 +152,23 @@ def main() -> None:
                         full_page=name == "desktop",
                     )
                 view.close()
+                account = browser.new_context(
+                    base_url=base,
+                    storage_state=account_state,
+                    color_scheme=scheme,
+                    viewport={"width": width, "height": height},
+                )
+                page = account.new_page()
+                page.goto("/account/settings")
+                page.screenshot(
+                    path=str(out / f"settings-account-{name}-{scheme}.png"),
+                    full_page=name == "desktop",
+                )
+                rate_in_two_tabs(page).screenshot(
+                    path=str(out / f"conflict-{name}-{scheme}.png"),
+                    full_page=name == "desktop",
+                )
+                account.close()
         browser.close()
     print(f"wrote screenshots to {out}/")
 
