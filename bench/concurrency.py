@@ -1,9 +1,10 @@
 """Concurrent writers against gunicorn workers sharing one SQLite file.
 
-Starts `gunicorn -w 4 app:app` on a loopback port with a throw-away SQLite
-database, then runs simulated users in threads, each practising rounds (start a
-round, answer every question). Prints how many requests failed: with the write
-lock taken up front (BEGIN IMMEDIATE) none should fail with "database is locked".
+Starts gunicorn (gunicorn.conf.py, 4 workers, a loopback port) with a throw-away
+SQLite database, then runs simulated users in threads, each practising rounds
+(start a round, answer every question). Prints how many requests failed: with
+the write lock taken up front (BEGIN IMMEDIATE) none should fail with "database
+is locked". bench/crash.py adds PostgreSQL, crashes and a check of every answer.
 
 Usage: .venv/bin/python bench/concurrency.py [--users 12] [--rounds 3]
 """
@@ -11,76 +12,49 @@ Usage: .venv/bin/python bench/concurrency.py [--users 12] [--rounds 3]
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
-import os
-import re
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from harness import (
+    Browser,
+    Server,
+    csrf_token,
+    prepare_database,
+    round_path,
+    server_env,
+    shown_token,
+)
 
-
-def free_port() -> int:
-    """A free loopback port."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Let 302s through as responses, like a form-posting browser sees them."""
-
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
-        return None
+WORKERS = 4
 
 
 def practise(base: str, rounds: int, outcomes: list[int], lock: threading.Lock) -> None:
     """One user: several rounds of three questions, every answer rated."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(jar), NoRedirect()
-    )
+    browser = Browser(base)
 
-    def request(path: str, data: dict | None = None) -> tuple[int, str, str]:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            with opener.open(base + path, body, timeout=30) as response:
-                status, text = response.status, response.read().decode()
-                location = response.headers.get("Location", "")
-        except urllib.error.HTTPError as error:
-            status, text = error.code, error.read().decode()
-            location = error.headers.get("Location", "")
-        except OSError:  # a timed-out request counts as failed (status 0)
-            status, text, location = 0, "", ""
+    def request(path: str, data: dict[str, object] | None = None) -> tuple[str, str]:
+        reply = browser.send(path, data)  # a timed-out request is status 0: failed
         with lock:
-            outcomes.append(status)
-        return status, text, location
+            outcomes.append(reply.status)
+        return reply.text, reply.location
 
     for _ in range(rounds):
-        _, page, _ = request("/fields/software-engineering")
-        token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-        _, _, location = request(
-            "/fields/software-engineering/rounds", {"csrf_token": token, "size": 3}
+        page, _ = request("/fields/software-engineering")
+        _, location = request(
+            "/fields/software-engineering/rounds",
+            {"csrf_token": csrf_token(page), "size": 3},
         )
-        round_path = urllib.parse.urlparse(location).path.rsplit("/", 1)[0]
+        path = round_path(location)
         for position in (1, 2, 3):
-            _, page, _ = request(f"{round_path}/{position}")
-            shown = re.search(r'name="shown_token"[^>]*value="([^"]+)"', page)
-            token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+            page, _ = request(f"{path}/{position}")
             request(
-                f"{round_path}/{position}",
+                f"{path}/{position}",
                 {
-                    "csrf_token": token,
-                    "shown_token": shown.group(1) if shown else "",
+                    "csrf_token": csrf_token(page),
+                    "shown_token": shown_token(page),
                     "rating": 1 + position % 4,
                     "elapsed_seconds": 42,
                 },
@@ -94,49 +68,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{Path(tmp) / 'load.db'}",
-            "SECRET_KEY": "concurrency-bench",
-        }
-        flask = [str(BIN / "flask"), "--app", "app"]
-        subprocess.run(
-            [*flask, "db", "upgrade"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        subprocess.run(
-            [*flask, "banks", "sync"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        port = free_port()
-        server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-w", "4", "-b", f"127.0.0.1:{port}", "app:app"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,  # gunicorn.conf.py logs every request there
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        base = f"http://127.0.0.1:{port}"
+        env = server_env(f"sqlite:///{Path(tmp) / 'load.db'}", WORKERS)
+        prepare_database(env)
+        server = Server(env, Path(tmp) / "gunicorn.log")
+        server.start()
         try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(base + "/healthz", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.1)
             outcomes: list[int] = []
             lock = threading.Lock()
             started = time.perf_counter()
             threads = [
                 threading.Thread(
-                    target=practise, args=(base, args.rounds, outcomes, lock)
+                    target=practise, args=(server.base, args.rounds, outcomes, lock)
                 )
                 for _ in range(args.users)
             ]
@@ -146,15 +88,15 @@ def main() -> None:
                 thread.join(timeout=120)
             seconds = time.perf_counter() - started
         finally:
-            server.terminate()
-            _, errors = server.communicate(timeout=10)
+            server.stop()
+        log = server.log_text()
     failed = [status for status in outcomes if status >= 400 or status == 0]
     print("statuses:", {s: outcomes.count(s) for s in sorted(set(outcomes))})
     print(
-        f"{args.users} users x {args.rounds} rounds against 4 gunicorn workers on "
-        f"SQLite: {len(outcomes)} requests in {seconds:.1f} s, "
+        f"{args.users} users x {args.rounds} rounds against {WORKERS} gunicorn "
+        f"workers on SQLite: {len(outcomes)} requests in {seconds:.1f} s, "
         f"{len(failed)} failed, 'database is locked' in logs: "
-        f"{errors.count('database is locked')}"
+        f"{log.count('database is locked')}"
     )
     sys.exit(1 if failed else 0)
 
