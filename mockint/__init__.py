@@ -51,10 +51,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from mockint.accounts.settings import bp as settings_bp
     from mockint.accounts.views import bp as accounts_bp
     from mockint.practice.views import bp as practice_bp
+    from mockint.prepare import bp as prepare_bp
+    from mockint.prepare import register_views as register_prepare_views
     from mockint.review.views import bp as review_bp
 
     app.register_blueprint(practice_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(settings_bp)
+    register_prepare_views()
+    app.register_blueprint(prepare_bp)
     return app

@@ -38,8 +38,15 @@ def sync_banks(session: Session, banks: list[Bank]) -> SyncReport:
     """Upsert fields and questions by their stable ids; archive what is gone."""
     report = SyncReport()
     now = utcnow()
-    fields = {f.slug: f for f in session.scalars(sa.select(Field))}
-    questions = {q.key: q for q in session.scalars(sa.select(Question))}
+    # Users' private questions and their personal field are not the banks' to
+    # update or archive.
+    fields = {
+        f.slug: f for f in session.scalars(sa.select(Field).where(~Field.personal))
+    }
+    questions = {
+        q.key: q
+        for q in session.scalars(sa.select(Question).where(Question.owner_id.is_(None)))
+    }
     for bank in banks:
         record = fields.get(bank.slug)
         values = {

@@ -27,6 +27,9 @@ DIFFICULTIES = (1, 2, 3)
 # Two questions in one field whose normalised texts are at least this similar
 # (difflib ratio) are reported as near-duplicates.
 NEAR_DUPLICATE_RATIO = 0.9
+# Kept for the personal "My questions" field (mockint.own_questions).
+PERSONAL_FIELD_SLUG = "my-questions"
+PERSONAL_ID_PREFIX = "my"
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,13 @@ def _check_field(raw: object, where: str, check: _Checker) -> dict[str, str] | N
             where,
             f"[field]: id_prefix '{raw['id_prefix']}' must be a lowercase word "
             "of at most 16 letters and digits",
+        )
+        ok = False
+    if raw["slug"] == PERSONAL_FIELD_SLUG or raw["id_prefix"] == PERSONAL_ID_PREFIX:
+        check.report(
+            where,
+            f"[field]: slug '{raw['slug']}' or id_prefix '{raw['id_prefix']}' is "
+            "reserved for users' own questions (My questions); choose another",
         )
         ok = False
     return raw if ok else None

@@ -21,7 +21,18 @@ from mockint.login_sessions import (
     needs_touch,
     start_session,
 )
-from mockint.models import Attempt, LoginSession, ReviewCard, Round, User, utcnow
+from mockint.models import (
+    AnswerOutline,
+    Attempt,
+    Debrief,
+    LoginSession,
+    Question,
+    ReviewCard,
+    Round,
+    UpcomingInterview,
+    User,
+    utcnow,
+)
 from mockint.scheduling import rebuild_cards
 
 # Checked against when the username is unknown, so that an unknown user and a
@@ -180,10 +191,27 @@ def merge_guest_into(guest_id: int, account_id: int) -> int:
         return 0
     moved = guest_attempt_count(guest_id)
     db.session.execute(db.delete(ReviewCard).where(ReviewCard.user_id == guest_id))
-    for model in (Round, Attempt):
+    for model in (Round, Attempt, Debrief, UpcomingInterview):
         db.session.execute(
             db.update(model).where(model.user_id == guest_id).values(user_id=account_id)
         )
+    db.session.execute(
+        db.update(Question)
+        .where(Question.owner_id == guest_id)
+        .values(owner_id=account_id)
+    )
+    # Outlines move too, except where the account already has its own.
+    account_outlines = db.select(AnswerOutline.question_id).where(
+        AnswerOutline.user_id == account_id
+    )
+    db.session.execute(
+        db.update(AnswerOutline)
+        .where(
+            AnswerOutline.user_id == guest_id,
+            AnswerOutline.question_id.not_in(account_outlines),
+        )
+        .values(user_id=account_id)
+    )
     db.session.delete(guest)
     db.session.flush()
     rebuild_cards(db.session, account_id)  # the two histories interleave in time

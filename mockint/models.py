@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -110,12 +110,17 @@ class Field(db.Model):
     description: so.Mapped[str] = so.mapped_column(sa.Text)
     id_prefix: so.Mapped[str] = so.mapped_column(sa.String(16))
     archived_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # The one "My questions" field: each user sees only their own questions in it,
+    # and bank syncing leaves it alone.
+    personal: so.Mapped[bool] = so.mapped_column(
+        default=False, server_default=sa.false()
+    )
 
     questions: so.WriteOnlyMapped[Question] = so.relationship(back_populates="field")
 
 
 class Question(db.Model):
-    """One interview question, keyed by its stable bank id."""
+    """One interview question, keyed by its stable bank id (or a private one's)."""
 
     __tablename__ = "questions"
 
@@ -132,8 +137,19 @@ class Question(db.Model):
     guidance: so.Mapped[str] = so.mapped_column(sa.Text)
     follow_ups: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
     archived_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # Set for a user's private question; None for bank questions.
+    owner_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
 
     field: so.Mapped[Field] = so.relationship(back_populates="questions")
+
+    @classmethod
+    def visible_to(cls, user_id: int | None) -> sa.ColumnElement[bool]:
+        """SQL condition: bank questions, and the user's own private ones."""
+        if user_id is None:
+            return cls.owner_id.is_(None)
+        return sa.or_(cls.owner_id.is_(None), cls.owner_id == user_id)
 
     @property
     def guidance_points(self) -> list[str]:
@@ -319,3 +335,98 @@ class RateEvent(db.Model):
     action: so.Mapped[str] = so.mapped_column(sa.String(32))
     address: so.Mapped[str] = so.mapped_column(sa.String(64))
     at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+
+DEBRIEF_KINDS = {
+    "phone-screen": "Phone screen",
+    "behavioral": "Behavioral",
+    "technical": "Technical",
+    "case": "Case",
+    "panel": "Panel",
+    "take-home": "Take-home review",
+    "final": "Final round",
+    "other": "Other",
+}
+
+
+class Debrief(db.Model):
+    """A user's notes on a real interview, kept as a draft until finished."""
+
+    __tablename__ = "debriefs"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    company: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    role: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    interview_on: so.Mapped[date]
+    kind: so.Mapped[str] = so.mapped_column(sa.String(24), default="other")
+    what_happened: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    # The stumpers as typed, one per line: kept verbatim so a draft loses nothing.
+    stumpers_text: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    learned: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    feedback: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    went_well: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    next_interview_on: so.Mapped[date | None]
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow
+    )
+    finished_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    stumpers: so.Mapped[list[DebriefStumper]] = so.relationship(
+        back_populates="debrief",
+        order_by="DebriefStumper.position",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def kind_label(self) -> str:
+        """The kind of interview in words."""
+        return DEBRIEF_KINDS.get(self.kind, "Other")
+
+
+class DebriefStumper(db.Model):
+    """A question that stumped the user in a debriefed interview."""
+
+    __tablename__ = "debrief_stumpers"
+    __table_args__ = (sa.UniqueConstraint("debrief_id", "question_id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    debrief_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("debriefs.id", ondelete="CASCADE")
+    )
+    question_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    position: so.Mapped[int]
+
+    debrief: so.Mapped[Debrief] = so.relationship(back_populates="stumpers")
+    question: so.Mapped[Question] = so.relationship()
+
+
+class UpcomingInterview(db.Model):
+    """An interview the user is preparing for, with its focus and checklist."""
+
+    __tablename__ = "upcoming_interviews"
+    __table_args__ = (
+        sa.Index("ix_upcoming_interviews_user_at", "user_id", "starts_at"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE")
+    )
+    starts_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    company: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    role: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    # Slugs of the fields to focus on (bank slugs are stable across servers).
+    field_slugs: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    # [{"text": str, "done": bool}, ...], editable by the user.
+    checklist: so.Mapped[list[dict]] = so.mapped_column(sa.JSON, default=list)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Set once the user has debriefed this interview.
+    debrief_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("debriefs.id", ondelete="SET NULL")
+    )

@@ -49,14 +49,18 @@ def _cards_with_questions(
         .join(ReviewCard.question)
         .join(Question.field)
         .options(contains_eager(ReviewCard.question).contains_eager(Question.field))
-        .where(ReviewCard.user_id == user_id, *_question_filters(field_id, kind))
+        .where(
+            ReviewCard.user_id == user_id, *_question_filters(user_id, field_id, kind)
+        )
     )
     return list(session.scalars(query))
 
 
-def _question_filters(field_id: int | None, kind: str | None) -> list[sa.ColumnElement]:
-    """Active questions, optionally of one field and one kind."""
-    filters = [Question.archived_at.is_(None)]
+def _question_filters(
+    user_id: int, field_id: int | None, kind: str | None
+) -> list[sa.ColumnElement]:
+    """Active questions the user may see, optionally of one field and one kind."""
+    filters = [Question.archived_at.is_(None), Question.visible_to(user_id)]
     if field_id is not None:
         filters.append(Question.field_id == field_id)
     if kind:
@@ -126,7 +130,7 @@ def state_counts(
     kind: str | None = None,
 ) -> StateCounts:
     """Count questions by state with one aggregate over the user's cards."""
-    question_filter = _question_filters(field_id, kind)
+    question_filter = _question_filters(user_id, field_id, kind)
     total = session.scalar(
         sa.select(sa.func.count(Question.id)).where(*question_filter)
     )

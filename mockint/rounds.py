@@ -71,9 +71,11 @@ class FieldSummary:
 
 def field_summaries(session: Session, user_id: int | None) -> list[FieldSummary]:
     """List active fields with question counts and the user's shaky counts."""
+    # The personal field counts only this user's questions, so it is listed
+    # only for a user who has some.
     counts = (
         sa.select(Question.field_id, sa.func.count().label("n"))
-        .where(Question.archived_at.is_(None))
+        .where(Question.archived_at.is_(None), Question.visible_to(user_id))
         .group_by(Question.field_id)
         .subquery()
     )
@@ -106,17 +108,23 @@ def field_summaries(session: Session, user_id: int | None) -> list[FieldSummary]
 
 
 def field_questions(
-    session: Session, field_id: int, kind: str | None, difficulty: int | None
+    session: Session,
+    field_id: int,
+    user_id: int | None,
+    kind: str | None = None,
+    difficulty: int | None = None,
 ) -> list[Question]:
-    """Return a field's active questions in bank order, filtered."""
+    """Return a field's active questions the user may see, in order, filtered."""
     query = sa.select(Question).where(
-        Question.field_id == field_id, Question.archived_at.is_(None)
+        Question.field_id == field_id,
+        Question.archived_at.is_(None),
+        Question.visible_to(user_id),
     )
     if kind:
         query = query.where(Question.kind == kind)
     if difficulty:
         query = query.where(Question.difficulty == difficulty)
-    return list(session.scalars(query.order_by(Question.position)))
+    return list(session.scalars(query.order_by(Question.position, Question.id)))
 
 
 def order_for_practice(
@@ -180,7 +188,7 @@ def start_field_round(
     session: Session, user_id: int, field: Field, size: int, rng: random.Random
 ) -> Round:
     """Start a round of `size` questions from a field, weakest and unseen first."""
-    questions = field_questions(session, field.id, None, None)
+    questions = field_questions(session, field.id, user_id)
     cards = cards_by_question(session, user_id, [q.id for q in questions])
     ordered = order_for_practice(questions, cards, utcnow(), rng)
     return start_round(session, user_id, field, ordered[:size])

@@ -3,8 +3,8 @@
 Every POST endpoint of the app gets random form fields, random JSON bodies of
 every shape (with a valid CSRF header) and, for the import, random documents.
 Whatever comes in, the answer is never a 5xx, and a refused request (4xx)
-writes nothing. FUZZ_EXAMPLES sets the examples per endpoint (300 by default,
-the CI figure; raise it locally).
+writes nothing. FUZZ_EXAMPLES sets the examples per endpoint and kind of body
+(150 by default: 300 requests per endpoint, the CI figure; raise it locally).
 """
 
 from __future__ import annotations
@@ -22,13 +22,15 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mockint.debriefing import start_debrief
 from mockint.extensions import db
 from mockint.login_sessions import start_session
 from mockint.models import FailedLogin, RateEvent, User, utcnow
+from mockint.own_questions import QuestionDraft, add_question
 
 from support import Auth, Practice, make_app, make_user
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -40,6 +42,17 @@ FUZZ = settings(
 # Counting refusals is how throttling works: these tables may change on a 4xx.
 WRITTEN_ON_REFUSAL = {FailedLogin.__tablename__, RateEvent.__tablename__}
 FIELD_NAMES = [
+    "interview_on",
+    "stumpers_text",
+    "what_happened",
+    "guidance",
+    "follow_ups",
+    "add_anyway",
+    "target_seconds",
+    "difficulty",
+    "keep",
+    "action",
+    "interview",
     "csrf_token",
     "size",
     "rating",
@@ -112,7 +125,7 @@ export_documents = st.fixed_dictionaries(
                         "field": st.one_of(st.just("alpha-field"), json_values),
                         "created_at": iso_dates,
                         "questions": st.one_of(
-                            st.lists(st.sampled_from(["al-q1", "al-q2", "nope"])),
+                            st.lists(st.sampled_from(["al-one", "al-two", "nope"])),
                             json_values,
                         ),
                     }
@@ -125,7 +138,7 @@ export_documents = st.fixed_dictionaries(
             st.lists(
                 st.fixed_dictionaries(
                     {
-                        "question": st.sampled_from(["al-q1", "al-q2", 5]),
+                        "question": st.sampled_from(["al-one", "al-two", 5]),
                         "round": json_values,
                         "position": json_values,
                         "rating": json_values,
@@ -167,6 +180,16 @@ class Fuzzer:
             self.user_id = db.session.scalar(
                 db.select(User.id).where(User.username == "ada")
             )
+            user = db.session.get(User, self.user_id)
+            self.own_key = add_question(
+                db.session,
+                self.user_id,
+                QuestionDraft("A question of mine?", "technical", 2, 120),
+            ).key
+            debrief = start_debrief(db.session, user.id, utcnow().date(), "technical")
+            debrief.stumpers_text = "What is a race condition?"
+            self.debrief_id = debrief.id
+            db.session.commit()
 
     def browser(self) -> tuple[FlaskClient, str]:
         """A client signed in as the user, and its CSRF token."""
@@ -189,10 +212,10 @@ class Fuzzer:
             session_id = db.session.scalar(db.select(db.func.min(LoginSession.id)))
         return {
             "practice.start_field_round_view": "/fields/alpha-field/rounds",
-            "practice.practise_one": "/questions/al-q1/practice",
+            "practice.practise_one": "/questions/al-one/practice",
             "practice.round_question": f"/rounds/{self.round_id}/2",
             "practice.retry_shaky": f"/rounds/{self.round_id}/retry",
-            "practice.save_outline_view": "/questions/al-q1/outline",
+            "practice.save_outline_view": "/questions/al-one/outline",
             "review.drill": "/review/drill",
             "accounts.signup": "/account/save",
             "accounts.login": "/account/login",
@@ -203,6 +226,15 @@ class Fuzzer:
             "accounts.change_password": "/account/password",
             "settings.set_timezone": "/account/timezone",
             "settings.import_json": "/account/import",
+            "prepare.add_own_question": "/my-questions/new",
+            "prepare.edit_own_question": f"/my-questions/{self.own_key}/edit",
+            "prepare.archive_own_question": f"/my-questions/{self.own_key}/archive",
+            "prepare.restore_own_question": f"/my-questions/{self.own_key}/restore",
+            "prepare.new_debrief": "/debriefs/new",
+            "prepare.edit_debrief": f"/debriefs/{self.debrief_id}/edit",
+            "prepare.finish_debrief": f"/debriefs/{self.debrief_id}/finish",
+            "prepare.practise_stumpers": f"/debriefs/{self.debrief_id}/practise",
+            "prepare.delete_debrief": f"/debriefs/{self.debrief_id}/delete",
         }
 
 
@@ -246,6 +278,15 @@ def _check(fuzzer: Fuzzer, send: object) -> None:
 
 ENDPOINTS = sorted(
     [
+        "prepare.add_own_question",
+        "prepare.edit_own_question",
+        "prepare.archive_own_question",
+        "prepare.restore_own_question",
+        "prepare.new_debrief",
+        "prepare.edit_debrief",
+        "prepare.finish_debrief",
+        "prepare.practise_stumpers",
+        "prepare.delete_debrief",
         "practice.start_field_round_view",
         "practice.practise_one",
         "practice.round_question",

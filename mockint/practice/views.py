@@ -45,6 +45,7 @@ from mockint.rounds import (
     start_field_round,
     start_round,
 )
+from mockint.upcoming import home_plans
 
 bp = Blueprint("practice", __name__)
 
@@ -64,22 +65,25 @@ def _active_field(slug: str) -> Field:
 
 
 def _question(key: str) -> Question:
-    return db.one_or_404(db.select(Question).where(Question.key == key))
+    return db.one_or_404(
+        db.select(Question).where(
+            Question.key == key, Question.visible_to(current_profile_id())
+        )
+    )
 
 
 @bp.get("/")
 def home() -> str:
     """List the fields with question counts and what is still shaky."""
     profile_id = current_profile_id()
-    counts = (
-        state_counts(db.session, profile_id, utcnow(), current_zone())
-        if profile_id
-        else None
-    )
+    now, zone = utcnow(), current_zone()
+    counts = state_counts(db.session, profile_id, now, zone) if profile_id else None
     return render_template(
         "practice/home.html",
         summaries=field_summaries(db.session, profile_id),
         counts=counts,
+        interviews=home_plans(db.session, profile_id, now, zone),
+        post_form=PostOnlyForm(),
     )
 
 
@@ -104,7 +108,9 @@ def _render_field(
     page = render_template(
         "practice/field.html",
         field=field,
-        questions=field_questions(db.session, field.id, kind, difficulty),
+        questions=field_questions(
+            db.session, field.id, current_profile_id(), kind, difficulty
+        ),
         ratings=last_ratings(db.session, current_profile_id(), field.id),
         filters=filters,
         start_form=start_form,
@@ -125,6 +131,10 @@ def start_field_round_view(slug: str) -> ResponseReturnValue:
     round_ = start_field_round(
         db.session, profile.id, field, form.size.data, random.SystemRandom()
     )
+    if not round_.items:
+        db.session.rollback()
+        flash("No questions to practise here yet.")
+        return redirect(url_for("practice.field_page", slug=slug))
     db.session.commit()
     return redirect(url_for("practice.round_question", round_id=round_.id, position=1))
 
