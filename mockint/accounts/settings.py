@@ -93,9 +93,7 @@ def render_settings(
         import_form=import_form or ImportForm(formdata=None),
         import_problems=import_problems or [],
         password_form=password_form,
-        login_sessions=sessions_of(db.session, profile.id, utcnow())
-        if profile
-        else [],
+        login_sessions=sessions_of(db.session, profile.id, utcnow()) if profile else [],
         current_session_id=current_session_id(),
         end_form=ConfirmForm(),
     ), status
