@@ -83,7 +83,7 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_DURATION": REMEMBER_FOR,
         "WTF_CSRF_TIME_LIMIT": None,
-        "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,  # room for an export file
+        "MAX_CONTENT_LENGTH": 51 * 1024 * 1024,  # a 50 MB export and its form
         # Proxies in front of the app whose X-Forwarded-For/-Proto to trust.
         "PROXY_HOPS": int(os.environ.get("MOCKINT_PROXY_HOPS", "0")),
     }

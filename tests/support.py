@@ -214,3 +214,57 @@ def question(**overrides: object) -> str:
             values[key] = value
     lines = "\n".join(f"{key} = {value}" for key, value in values.items())
     return f"\n[[questions]]\n{lines}\n"
+
+
+def valid_export() -> dict:
+    """A small export of the test banks that imports cleanly."""
+
+    def attempt(question: str, ref: int | None, position: int | None, **more) -> dict:
+        return {
+            "question": question,
+            "round": ref,
+            "position": position,
+            "rating": 3,
+            "elapsed_seconds": 61.5,
+            "timed_by": "browser",
+            "shown_at": "2025-03-01T09:00:00+00:00",
+            "answered_at": "2025-03-01T09:01:02.250000+00:00",
+            "note": "",
+            **more,
+        }
+
+    return {
+        "format": "mockint-export",
+        "version": 1,
+        "exported_at": "2025-03-04T10:00:00+00:00",
+        "profile": {"timezone": "Europe/Berlin"},
+        "rounds": [
+            {
+                "ref": 1,
+                "field": "alpha-field",
+                "created_at": "2025-03-01T08:59:00+00:00",
+                "questions": ["al-one", "al-two", "al-three"],
+            },
+            {
+                "ref": 2,
+                "field": None,
+                "created_at": "2025-03-02T09:00:00+01:00",
+                "questions": ["be-one", "al-four"],
+            },
+        ],
+        "attempts": [
+            attempt("al-one", 1, 1, rating=2, note="forgot the numbers"),
+            attempt("al-two", 1, 2, rating=4, answered_at="2025-03-01T09:03:00Z"),
+            attempt("al-three", 1, 3, rating=1, timed_by="server"),
+            attempt("be-one", 2, 1, answered_at="2025-03-02T09:05:00+01:00"),
+            attempt("al-one", None, None, answered_at="2025-03-03T18:00:00-05:00"),
+        ],
+        "cards": [],
+        "outlines": [
+            {
+                "question": "al-four",
+                "text": "Seek, not scan.",
+                "updated_at": "2025-03-03T12:00:00+00:00",
+            }
+        ],
+    }

@@ -23,6 +23,12 @@ from wtforms.validators import InputRequired, ValidationError
 from mockint.accounts.forms import ChangePasswordForm, ConfirmForm
 from mockint.extensions import db
 from mockint.identity import current_profile, current_session_id, ensure_profile
+from mockint.import_schema import (
+    MAX_ATTEMPTS,
+    MAX_IMPORT_BYTES,
+    MAX_OUTLINES,
+    MAX_ROUNDS,
+)
 from mockint.localtime import is_valid_zone
 from mockint.login_sessions import sessions_of
 from mockint.models import utcnow
@@ -31,11 +37,16 @@ from mockint.portability import (
     attempts_csv,
     export_profile,
     import_profile,
+    prepare_import,
 )
 
 bp = Blueprint("settings", __name__, url_prefix="/account")
 
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
+IMPORT_MEGABYTES = MAX_IMPORT_BYTES // (1024 * 1024)
+IMPORT_LIMITS = (
+    f"At most {IMPORT_MEGABYTES} MB, {MAX_ATTEMPTS:,} answers, {MAX_ROUNDS:,} "
+    f"rounds and {MAX_OUTLINES:,} outlines: room for 50 answers a day for five years."
+)
 
 
 def _zone_choices() -> list[SelectChoice]:
@@ -64,9 +75,13 @@ class ImportForm(FlaskForm):
 
     file = FileField(
         "mockint export (JSON)",
+        description=IMPORT_LIMITS,
         validators=[
             FileRequired("Choose an export file."),
-            FileSize(MAX_IMPORT_BYTES, message="That file is larger than 20 MB."),
+            FileSize(
+                MAX_IMPORT_BYTES,
+                message=f"That file is larger than {IMPORT_MEGABYTES} MB.",
+            ),
         ],
     )
 
@@ -153,20 +168,23 @@ def export_csv() -> ResponseReturnValue:
 @bp.post("/import")
 def import_json() -> ResponseReturnValue:
     """Restore an export into this (empty) profile, all or nothing."""
+    # Nothing may query the database (current_user included) before the file is
+    # read and checked: on SQLite a POST's first query takes the write lock, and
+    # other users would wait while a large file is parsed.
     form = ImportForm()
     if not form.validate():
         return render_settings(import_form=form, status=400)
+    # The per-address rate limit on imports goes here, before the costly parse
+    # (if it counts in the database, commit that before parsing, too).
     try:
-        data = json.loads(form.file.data.read().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        prepared = prepare_import(form.file.data.read())
+    except ImportProblem as problem:
         return render_settings(
-            import_form=form,
-            import_problems=[f"The file is not valid JSON: {error}"],
-            status=400,
+            import_form=form, import_problems=problem.problems, status=400
         )
-    profile = ensure_profile()
+    profile = ensure_profile()  # the write transaction starts here
     try:
-        count = import_profile(db.session, profile, data)
+        count = import_profile(db.session, profile, prepared)
     except ImportProblem as problem:
         db.session.rollback()
         return render_settings(

@@ -1,0 +1,476 @@
+"""The export file's schema, checked in full before an import touches the database.
+
+`parse_export` turns an uploaded file into typed entries or raises ImportProblem
+naming the first problems found. It takes no database session on purpose: on
+SQLite a writing request holds the write lock from its first query, so nothing
+slow may happen after that.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from mockint.banks import SLUG_PATTERN
+from mockint.localtime import is_valid_zone
+from mockint.outlines import MAX_OUTLINE_LENGTH
+from mockint.rounds import MAX_ELAPSED_SECONDS, MAX_NOTE_LENGTH
+
+EXPORT_FORMAT = "mockint-export"
+EXPORT_VERSION = 1
+
+# Sized for a heavy real user: 50 answers a day for five years is about 91,000
+# answers. An export takes 379 bytes per answer with its share of rounds, or 413
+# when a third of the answers carry a note (bench/import_lock.py), so 100,000
+# answers make about 40 MB; 50 MB leaves room for longer notes.
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+MAX_ATTEMPTS = 100_000
+# Practising one chosen question is a round of one, so rounds can be as many as
+# answers; round items beyond the answers are questions left unanswered.
+MAX_ROUNDS = 100_000
+MAX_ROUND_ITEMS = 120_000
+MAX_ROUND_QUESTIONS = 50  # rounds hold 10 at most today
+MAX_OUTLINES = 5_000  # one per question: far more than the banks hold
+MAX_QUESTIONS_NAMED = 5_000  # distinct question ids in one file
+MAX_PROBLEMS = 20
+MAX_KEY_LENGTH = 80  # questions.key
+MAX_SLUG_LENGTH = 64  # fields.slug
+MAX_ZONE_LENGTH = 64  # users.timezone
+# document, list of entries, entry, list inside an entry (a round's questions)
+MAX_DEPTH = 4
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+CLOCK_SKEW = timedelta(days=1)  # a clock a little ahead is not an error
+TIMED_BY = ("browser", "server")
+MAX_REF = 10**9
+NO_PLACE: tuple[None, None] = (None, None)  # an attempt outside any round
+
+# Lone surrogates cannot be encoded as UTF-8, and PostgreSQL refuses NUL.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+class ImportProblem(Exception):
+    """The file cannot be imported; nothing was changed."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class RoundEntry:
+    """A round as the file lists it."""
+
+    ref: int
+    field: str | None
+    created_at: datetime
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptEntry:
+    """An answer as the file lists it; round and position are both set or None."""
+
+    question: str
+    round: int | None
+    position: int | None
+    rating: int
+    elapsed_seconds: float
+    timed_by: str
+    shown_at: datetime
+    answered_at: datetime
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineEntry:
+    """A "My answer" outline as the file lists it."""
+
+    question: str
+    text: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ExportDocument:
+    """A whole export file, checked; datetimes are UTC, attempts oldest first."""
+
+    timezone: str | None
+    rounds: tuple[RoundEntry, ...]
+    attempts: tuple[AttemptEntry, ...]
+    outlines: tuple[OutlineEntry, ...]
+
+    def question_keys(self) -> set[str]:
+        """Every question id the file names."""
+        return (
+            {key for entry in self.rounds for key in entry.questions}
+            | {entry.question for entry in self.attempts}
+            | {entry.question for entry in self.outlines}
+        )
+
+    def field_slugs(self) -> set[str]:
+        """Every field slug the file's rounds name."""
+        return {entry.field for entry in self.rounds if entry.field is not None}
+
+
+def parse_export(raw: bytes, now: datetime | None = None) -> ExportDocument:
+    """Decode, parse and check an uploaded export file."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportProblem(
+            ["The file is not valid JSON: it is not UTF-8 text."]
+        ) from None
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise ImportProblem([_TOO_DEEP]) from None
+    except ValueError as error:  # JSONDecodeError, and numbers of 4,300+ digits
+        raise ImportProblem([f"The file is not valid JSON: {error}"]) from None
+    return validate_export(data, now)
+
+
+def validate_export(data: object, now: datetime | None = None) -> ExportDocument:
+    """Check parsed JSON against the export schema and return typed entries."""
+    if type(data) is not dict or data.get("format") != EXPORT_FORMAT:
+        raise ImportProblem(["This is not a mockint export file."])
+    if _deeper_than(data, MAX_DEPTH):
+        raise ImportProblem([_TOO_DEEP])
+    version = data.get("version")
+    if type(version) is not int or version != EXPORT_VERSION:
+        raise ImportProblem([f"Export version {_shown(version)} is not supported."])
+    checker = _Checker(latest=(now or datetime.now(UTC)) + CLOCK_SKEW)
+    lists = {
+        name: checker.entries(data, name, limit)
+        for name, limit in (
+            ("rounds", MAX_ROUNDS),
+            ("attempts", MAX_ATTEMPTS),
+            ("outlines", MAX_OUTLINES),
+            ("cards", None),  # recomputed from the attempts, so not read
+        )
+    }
+    checker.raise_if_any()
+    timezone = checker.profile(data.get("profile"))
+    rounds = checker.rounds(lists["rounds"])
+    attempts = checker.attempts(lists["attempts"])
+    outlines = checker.outlines(lists["outlines"])
+    checker.raise_if_any()
+    document = ExportDocument(
+        timezone=timezone,
+        rounds=tuple(rounds),
+        # Stable sort: equal times keep the file's order, as ids do on export.
+        attempts=tuple(sorted(attempts, key=lambda entry: entry.answered_at)),
+        outlines=tuple(outlines),
+    )
+    if len(document.question_keys()) > MAX_QUESTIONS_NAMED:
+        raise ImportProblem(
+            [f"The file names more than {MAX_QUESTIONS_NAMED:,} different questions."]
+        )
+    return document
+
+
+_TOO_DEEP = (
+    f"The file nests lists or objects deeper than an export does "
+    f"(at most {MAX_DEPTH} levels)."
+)
+
+
+def _deeper_than(data: object, limit: int) -> bool:
+    # Level by level rather than recursively, so no nesting can exhaust the stack.
+    level: list[Any] = [data]
+    for _ in range(limit):
+        below: list[Any] = []
+        for value in level:
+            children = value.values() if type(value) is dict else value
+            below += [child for child in children if type(child) in _CONTAINERS]
+        if not below:
+            return False
+        level = below
+    return True
+
+
+_CONTAINERS = (dict, list)
+
+
+def _shown(value: object) -> str:
+    """A value fit to quote in a message: short and always encodable."""
+    if type(value) in (dict, list):
+        return _type_name(value)
+    text = f"'{value}'" if isinstance(value, str) else repr(value)
+    if len(text) > 42:
+        text = text[:40] + "..."
+    return _UNSTORABLE.sub("\ufffd", text)
+
+
+def _type_name(value: object) -> str:
+    names = {dict: "an object", list: "a list", str: "a text", bool: "true/false"}
+    if value is None:
+        return "null"
+    return names.get(type(value), "a number")
+
+
+class _Checker:
+    """Collects problems with where they are; stops after MAX_PROBLEMS."""
+
+    def __init__(self, latest: datetime) -> None:
+        self.latest = latest
+        self.problems: list[str] = []
+        self.refs: set[int] = set()  # every round ref seen, even of a bad round
+        self.rounds_by_ref: dict[int, RoundEntry] = {}
+        self.taken: set[tuple[int, int]] = set()  # (round, position) answered
+
+    def add(self, where: str, message: str) -> None:
+        self.problems.append(f"{where}: {message}")
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.problems.append(f"(stopped after {MAX_PROBLEMS} problems)")
+            raise ImportProblem(self.problems)
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise ImportProblem(self.problems)
+
+    def entries(self, data: dict, name: str, limit: int | None) -> list[Any]:
+        value = data.get(name, [])
+        if type(value) is not list:
+            self.add(f"'{name}'", f"must be a list, not {_type_name(value)}")
+            return []
+        if limit is not None and len(value) > limit:
+            self.add(
+                f"'{name}'",
+                f"{len(value):,} entries; an import takes at most {limit:,}",
+            )
+            return []
+        return value
+
+    def object(self, value: object, where: str) -> dict | None:
+        if type(value) is not dict:
+            self.add(where, f"must be an object, not {_type_name(value)}")
+            return None
+        return value
+
+    def text(
+        self,
+        value: object,
+        where: str,
+        name: str,
+        max_length: int,
+        pattern: re.Pattern[str] | None = None,
+    ) -> str | None:
+        if type(value) is not str:
+            self.add(where, f"{name} must be a text, not {_type_name(value)}")
+            return None
+        if len(value) > max_length:
+            self.add(where, f"{name} is longer than {max_length:,} characters")
+            return None
+        if _UNSTORABLE.search(value):
+            self.add(where, f"{name} holds a NUL or an unpaired surrogate character")
+            return None
+        if pattern is not None and not pattern.fullmatch(value):
+            self.add(where, f"{name} {_shown(value)} is not in the expected form")
+            return None
+        return value
+
+    def whole(
+        self, value: object, where: str, name: str, low: int, high: int
+    ) -> int | None:
+        # type() and not isinstance(): JSON true must not pass for 1.
+        if type(value) is not int or not low <= value <= high:
+            self.add(where, f"{name} must be a whole number from {low} to {high:,}")
+            return None
+        return value
+
+    def moment(self, value: object, where: str, name: str) -> datetime | None:
+        if type(value) is not str:
+            self.add(where, f"{name} must be a date and time, not {_type_name(value)}")
+            return None
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            self.add(where, f"{name} {_shown(value)} is not a date and time")
+            return None
+        if parsed.utcoffset() is None:
+            self.add(where, f"{name} {_shown(value)} has no time zone")
+            return None
+        try:
+            moment = parsed.astimezone(UTC)
+        except OverflowError:  # 9999-12-31T23:00-05:00 is past year 9999 in UTC
+            moment = None
+        if moment is None or not EARLIEST <= moment <= self.latest:
+            self.add(where, f"{name} {_shown(value)} is not between 2000 and today")
+            return None
+        return moment
+
+    def profile(self, value: object) -> str | None:
+        if value is None:
+            return None
+        profile = self.object(value, "profile")
+        if profile is None or profile.get("timezone") is None:
+            return None
+        zone = self.text(profile["timezone"], "profile", "timezone", MAX_ZONE_LENGTH)
+        # A zone this server does not know keeps the profile's own, as before.
+        return zone if zone and is_valid_zone(zone) else None
+
+    def rounds(self, values: list[Any]) -> list[RoundEntry]:
+        rounds = self.rounds_by_ref
+        items = 0
+        for number, value in enumerate(values, start=1):
+            where = f"round {number}"
+            entry = self.object(value, where)
+            if entry is None:
+                continue
+            count = len(self.problems)
+            ref = self.whole(entry.get("ref"), where, "ref", 1, MAX_REF)
+            if ref is not None and ref in self.refs:
+                self.add(where, f"ref {ref} is used by an earlier round")
+            elif ref is not None:
+                self.refs.add(ref)
+            field = entry.get("field")
+            if field is not None:
+                field = self.text(
+                    field, where, "field", MAX_SLUG_LENGTH, pattern=SLUG_PATTERN
+                )
+            created_at = self.moment(entry.get("created_at"), where, "created_at")
+            questions = self.keys(entry.get("questions"), where)
+            items += len(questions or ())
+            if items > MAX_ROUND_ITEMS:
+                self.add(where, f"the rounds hold over {MAX_ROUND_ITEMS:,} questions")
+                self.raise_if_any()
+            if (
+                len(self.problems) == count
+                and ref is not None
+                and created_at is not None
+                and questions is not None
+            ):
+                rounds[ref] = RoundEntry(ref, field, created_at, questions)
+        return list(rounds.values())
+
+    def keys(self, value: object, where: str) -> tuple[str, ...] | None:
+        if type(value) is not list:
+            self.add(where, f"questions must be a list, not {_type_name(value)}")
+            return None
+        if len(value) > MAX_ROUND_QUESTIONS:
+            self.add(where, f"more than {MAX_ROUND_QUESTIONS} questions")
+            return None
+        keys = []
+        for position, key in enumerate(value, start=1):
+            checked = self.text(
+                key, f"{where}, question {position}", "id", MAX_KEY_LENGTH
+            )
+            if checked is None:
+                return None
+            keys.append(checked)
+        return tuple(keys)
+
+    def attempts(self, values: list[Any]) -> list[AttemptEntry]:
+        checked: list[AttemptEntry] = []
+        for number, value in enumerate(values, start=1):
+            where = f"attempt {number}"
+            entry = self.object(value, where)
+            attempt = self.attempt(entry, where) if entry is not None else None
+            if attempt is not None:
+                checked.append(attempt)
+        return checked
+
+    def attempt(self, entry: dict, where: str) -> AttemptEntry | None:
+        count = len(self.problems)
+        question = self.text(entry.get("question"), where, "question", MAX_KEY_LENGTH)
+        rating = self.whole(entry.get("rating"), where, "rating", 1, 4)
+        elapsed = self.seconds(entry.get("elapsed_seconds"), where)
+        timed_by = entry.get("timed_by")
+        if type(timed_by) is not str or timed_by not in TIMED_BY:
+            self.add(where, "timed_by must be 'browser' or 'server'")
+        shown_at = self.moment(entry.get("shown_at"), where, "shown_at")
+        answered_at = self.moment(entry.get("answered_at"), where, "answered_at")
+        note = self.text(entry.get("note", ""), where, "note", MAX_NOTE_LENGTH)
+        place = self.place(entry.get("round"), entry.get("position"), where, question)
+        if (
+            len(self.problems) > count
+            or question is None
+            or rating is None
+            or elapsed is None
+            or type(timed_by) is not str
+            or shown_at is None
+            or answered_at is None
+            or note is None
+            or place is None
+        ):
+            return None
+        return AttemptEntry(
+            question=question,
+            round=place[0],
+            position=place[1],
+            rating=rating,
+            elapsed_seconds=elapsed,
+            timed_by=timed_by,
+            shown_at=shown_at,
+            answered_at=answered_at,
+            note=note,
+        )
+
+    def seconds(self, value: object, where: str) -> float | None:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not (math.isfinite(value) and 0 <= value <= MAX_ELAPSED_SECONDS)
+        ):
+            self.add(
+                where,
+                "elapsed_seconds must be a number of seconds from 0 to "
+                f"{MAX_ELAPSED_SECONDS:,}",
+            )
+            return None
+        return float(value)
+
+    def place(
+        self, ref: object, position: object, where: str, question: str | None
+    ) -> tuple[int, int] | tuple[None, None] | None:
+        """(round, position) of a free place holding the question, or NO_PLACE."""
+        if ref is None and position is None:
+            return NO_PLACE
+        ref = self.whole(ref, where, "round", 1, MAX_REF)
+        position = self.whole(position, where, "position", 1, MAX_ROUND_QUESTIONS)
+        if ref is None or position is None:
+            return None
+        round_entry = self.rounds_by_ref.get(ref)
+        if round_entry is None:
+            if ref not in self.refs:  # else the round's own problem is reported
+                self.add(where, f"round {ref} is not among the file's rounds")
+            return None
+        if position > len(round_entry.questions):
+            self.add(where, f"round {ref} has no position {position}")
+            return None
+        if (ref, position) in self.taken:
+            self.add(where, f"round {ref}, position {position} is answered twice")
+            return None
+        self.taken.add((ref, position))
+        expected = round_entry.questions[position - 1]
+        if question is not None and question != expected:
+            self.add(
+                where,
+                f"round {ref}, position {position} holds another question ({expected})",
+            )
+            return None
+        return (ref, position)
+
+    def outlines(self, values: list[Any]) -> list[OutlineEntry]:
+        outlines: dict[str, OutlineEntry] = {}
+        for number, value in enumerate(values, start=1):
+            where = f"outline {number}"
+            entry = self.object(value, where)
+            if entry is None:
+                continue
+            question = self.text(
+                entry.get("question"), where, "question", MAX_KEY_LENGTH
+            )
+            text = self.text(entry.get("text"), where, "text", MAX_OUTLINE_LENGTH)
+            updated_at = self.moment(entry.get("updated_at"), where, "updated_at")
+            if question is not None and question in outlines:
+                self.add(where, f"a second outline for {question}")
+                continue
+            if question is None or text is None or updated_at is None:
+                continue
+            outlines[question] = OutlineEntry(question, text, updated_at)
+        return list(outlines.values())
