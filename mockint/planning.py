@@ -101,10 +101,19 @@ class DayRange:
 
 
 def grouped(split: Sequence[tuple[date, int]]) -> list[DayRange]:
-    """Join consecutive days with the same count, for a short list on a page."""
+    """Join consecutive days with the same count, for a short list on a page.
+
+    The last day of a `day_by_day` split, the day before, stays on its own.
+    """
     ranges: list[DayRange] = []
-    for day, new in split:
-        if ranges and ranges[-1].new == new and ranges[-1].last == day - timedelta(1):
+    for index, (day, new) in enumerate(split):
+        joins = (
+            ranges
+            and index < len(split) - 1
+            and ranges[-1].new == new
+            and ranges[-1].last == day - timedelta(1)
+        )
+        if joins:
             ranges[-1] = DayRange(ranges[-1].first, day, new)
         else:
             ranges.append(DayRange(day, day, new))

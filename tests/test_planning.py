@@ -221,3 +221,12 @@ def test_grouped_joins_days_with_the_same_count() -> None:
         DayRange(MONDAY + timedelta(2), MONDAY + timedelta(4), 1),
         DayRange(MONDAY + timedelta(5), MONDAY + timedelta(5), 0),
     ]
+
+
+def test_grouped_keeps_the_day_before_apart_from_days_without_new() -> None:
+    split = day_by_day(NOW, UTC_ZONE, at(10), NOW, 2)
+    assert grouped(split) == [
+        DayRange(MONDAY, MONDAY + timedelta(1), 1),
+        DayRange(MONDAY + timedelta(2), MONDAY + timedelta(8), 0),
+        DayRange(MONDAY + timedelta(9), MONDAY + timedelta(9), 0),  # the last drill
+    ]

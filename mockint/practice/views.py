@@ -84,6 +84,7 @@ def home() -> str:
         counts=counts,
         interviews=home_plans(db.session, profile_id, now, zone),
         post_form=PostOnlyForm(),
+        zone=zone,
     )
 
 
