@@ -29,7 +29,7 @@ from mockint.models import (
     utcnow,
 )
 from mockint.own_questions import QuestionDraft, add_question, lines_of
-from mockint.scheduling import category, record_review
+from mockint.scheduling import DUE_AT_ONCE, category, record_review
 
 MAX_STUMPERS = 20
 TEXT_FIELDS = ("what_happened", "stumpers_text", "learned", "feedback", "went_well")
@@ -97,7 +97,7 @@ def _record_stumped(
         round_item_id=None,
         rating=STUMPED,
         elapsed_seconds=0.0,
-        timed_by="debrief",
+        timed_by=DUE_AT_ONCE,
         shown_at=moment,
         answered_at=moment,
         note="Stumped me in a real interview.",

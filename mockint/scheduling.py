@@ -31,6 +31,7 @@ SCHEDULER = Scheduler(
 )
 RECENT_RATINGS_KEPT = 8
 SOLID_STABILITY_DAYS = 7.0  # recall expected to hold for a week or more
+DUE_AT_ONCE = "debrief"  # Attempt.timed_by of stumpers recorded by a debrief
 
 
 def _as_fsrs_card(card: ReviewCard) -> Card:
@@ -77,7 +78,9 @@ def apply_attempt(card: ReviewCard | None, attempt: Attempt) -> ReviewCard:
     card.step = memory.step
     card.stability = memory.stability
     card.difficulty = memory.difficulty
-    card.due = memory.due
+    # A question that stumped you in a real interview (a debrief) is due at once,
+    # whatever FSRS's day-long interval says; replaying the log does the same.
+    card.due = reviewed_at if attempt.timed_by == DUE_AT_ONCE else memory.due
     card.last_review = memory.last_review
     card.reps += 1
     card.last_rating = attempt.rating

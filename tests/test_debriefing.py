@@ -147,8 +147,8 @@ def test_finishing_turns_stumpers_into_due_practice(
         assert [a.rating for a in attempts] == [1, 1]
         assert {a.answered_at.date().isoformat() for a in attempts} == {YESTERDAY}
         cards = db.session.scalars(db.select(ReviewCard)).all()
-        # Stumped yesterday: due again today, so "due today" counts it now.
-        assert all(card.due.date() <= utcnow().date() for card in cards)
+        # A real interview's stumper is due at once, not in FSRS's one day.
+        assert all(card.due <= utcnow() for card in cards)
     summary = client.get(done.headers["Location"]).get_data(as_text=True)
     assert "Practise these now" in summary
     review = client.get("/review").get_data(as_text=True)
@@ -264,3 +264,23 @@ def test_a_stumper_is_dated_noon_of_the_interview_day(
     assert moment.hour == expected_hour_utc and moment.tzinfo is not None
     today = interview_moment(date(2026, 3, 10), ZoneInfo("UTC"), now.replace(hour=8))
     assert today == now.replace(hour=8)  # never in the future
+
+
+def test_a_stumper_debriefed_the_same_day_is_due_at_once(
+    app: Flask, client: FlaskClient
+) -> None:
+    path = start(client, interview_on=utcnow().date().isoformat())
+    fill(
+        client,
+        path,
+        interview_on=utcnow().date().isoformat(),
+        stumpers_text="Design a rate limiter",
+    )
+    post(client, f"/debriefs/{debrief_id(path)}/finish")
+    with app.app_context():
+        card = db.session.scalar(db.select(ReviewCard))
+        assert card.due <= utcnow()
+    result = app.test_cli_runner().invoke(args=["review", "rebuild"])
+    assert result.exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(db.select(ReviewCard)).due == card.due

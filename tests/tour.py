@@ -129,6 +129,64 @@ def merge_page(app: Flask, headers: dict[str, str]) -> list[Visit]:
     return tour.visits
 
 
+def preparation_pages(app: Flask, headers: dict[str, str]) -> list[Visit]:
+    """My questions and debriefs, from empty to finished, forms with errors too."""
+    client = app.test_client()
+    tour = Tour(client, headers)
+    tour.get("my questions (empty)", "/my-questions")
+    tour.get("debriefs (empty)", "/debriefs")
+    tour.get("new debrief", "/debriefs/new")
+    tour.post("new debrief refused", "/debriefs/new", {"interview_on": "soon"}, 400)
+    tour.get("add a question", "/my-questions/new")
+    question = {
+        "text": "How did you handle the outage last spring?",
+        "kind": "behavioral",
+        "difficulty": 2,
+        "target_seconds": 120,
+        "guidance": "Owns the timeline\nNames what changed after",
+    }
+    tour.post("add a question refused", "/my-questions/new", {"kind": "x"}, 400)
+    tour.post(
+        "a lookalike offered",
+        "/my-questions/new",
+        {**question, "text": "Tell me about yourself"},
+        200,
+    )
+    added = client.post(
+        "/my-questions/new", data={"csrf_token": csrf_token(client), **question}
+    )
+    assert added.status_code == 302
+    key = re.search(r"#q-(.+)$", added.headers["Location"]).group(1)
+    tour.get("my questions", "/my-questions")
+    tour.get("edit my question", f"/my-questions/{key}/edit")
+    tour.get("my questions field", "/fields/my-questions")
+    started = client.post(
+        "/debriefs/new",
+        data={
+            "csrf_token": csrf_token(client),
+            "interview_on": "2026-01-05",
+            "kind": "panel",
+        },
+    )
+    edit = started.headers["Location"]
+    tour.get("debrief draft", edit)
+    debrief = {
+        "interview_on": "2026-01-05",
+        "kind": "panel",
+        "stumpers_text": "Tell me about yourself\nWhy this company?",
+        "what_happened": "Three interviewers.",
+    }
+    tour.post("debrief with errors", edit, {**debrief, "interview_on": ""}, 400)
+    client.post(edit, data={"csrf_token": csrf_token(client), **debrief})
+    finish = edit.replace("/edit", "/finish")
+    tour.get("debrief: lookalike stumpers", finish)
+    client.post(finish, data={"csrf_token": csrf_token(client)})
+    tour.get("debrief finished", edit.replace("/edit", ""))
+    tour.get("debriefs", "/debriefs")
+    tour.get("delete a debrief", edit.replace("/edit", "/delete"))
+    return tour.visits
+
+
 def every_page(app: Flask, headers: dict[str, str] | None = None) -> list[Visit]:
     """All the pages of the tours, fetched with the given request headers."""
     headers = headers or {}
@@ -136,4 +194,5 @@ def every_page(app: Flask, headers: dict[str, str] | None = None) -> list[Visit]
         visitor_pages(app, headers)
         + practised_pages(app, headers)
         + merge_page(app, headers)
+        + preparation_pages(app, headers)
     )

@@ -29,7 +29,7 @@ from mockint.own_questions import similar_questions
 from mockint.practice.forms import PostOnlyForm
 from mockint.prepare import bp
 from mockint.prepare.forms import DebriefForm
-from mockint.rounds import start_round
+from mockint.rounds import cards_by_question, start_round
 
 CHOICE_PREFIX = "line-"
 
@@ -194,10 +194,14 @@ def debrief_page(debrief_id: int) -> ResponseReturnValue:
     """A debrief with its stumpers and where they stand now."""
     debrief = _mine_or_404(debrief_id)
     movement = movement_by_debrief(db.session, debrief.user_id).get(debrief.id)
+    cards = cards_by_question(
+        db.session, debrief.user_id, [s.question_id for s in debrief.stumpers]
+    )
     return render_template(
         "prepare/debrief.html",
         debrief=debrief,
         movement=movement,
+        cards=cards,
         practise_form=PostOnlyForm(),
     )
 

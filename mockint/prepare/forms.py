@@ -25,6 +25,9 @@ from mockint.own_questions import (
 )
 
 TARGET_CHOICES = (60, 90, 120, 150, 180, 240, 300)
+# A select always has an option chosen, so the browser's `required` adds nothing
+# (and needs a placeholder option to be valid HTML); the server still requires.
+SELECT_KW = {"required": False}
 MAX_DEBRIEF_TEXT = 5000
 LINES_LENGTH = MAX_POINTS * (MAX_POINT_LENGTH + 2)
 
@@ -32,6 +35,13 @@ LINES_LENGTH = MAX_POINTS * (MAX_POINT_LENGTH + 2)
 def _minutes(seconds: int) -> str:
     minutes, rest = divmod(seconds, 60)
     return f"{minutes}:{rest:02d}"
+
+
+class DayField(DateField):
+    """A date input that re-renders empty rather than with text it cannot show."""
+
+    def _value(self) -> str:
+        return self.data.isoformat() if self.data else ""
 
 
 class OwnQuestionForm(FlaskForm):
@@ -52,6 +62,7 @@ class OwnQuestionForm(FlaskForm):
         choices=[SelectChoice(kind, kind.capitalize()) for kind in KINDS],
         default="behavioral",
         validators=[InputRequired("Choose a kind.")],
+        render_kw=SELECT_KW,
     )
     difficulty = RadioField(
         "Difficulty",
@@ -70,6 +81,7 @@ class OwnQuestionForm(FlaskForm):
         coerce=int,
         default=120,
         validators=[InputRequired("Choose a target time.")],
+        render_kw=SELECT_KW,
     )
     guidance = TextAreaField(
         "What a strong answer covers (optional)",
@@ -102,7 +114,7 @@ class DebriefForm(FlaskForm):
         "Company (optional)", validators=[Optional(), Length(max=120)]
     )
     role = StringField("Role (optional)", validators=[Optional(), Length(max=120)])
-    interview_on = DateField(
+    interview_on = DayField(
         "Date of the interview",
         validators=[InputRequired("Give the date of the interview.")],
     )
@@ -111,6 +123,7 @@ class DebriefForm(FlaskForm):
         choices=[SelectChoice(key, label) for key, label in DEBRIEF_KINDS.items()],
         default="other",
         validators=[InputRequired("Choose the kind of interview.")],
+        render_kw=SELECT_KW,
     )
     what_happened = TextAreaField(
         "What happened, in plain words",
@@ -137,6 +150,6 @@ class DebriefForm(FlaskForm):
         validators=[Optional(), Length(max=MAX_DEBRIEF_TEXT)],
         render_kw={"rows": 3},
     )
-    next_interview_on = DateField(
+    next_interview_on = DayField(
         "Date of your next interview, if you have one", validators=[Optional()]
     )

@@ -58,9 +58,24 @@ def visit_every_page(page: Page) -> list[str]:
         "/account/save",
         "/account/login",
         "/no-such-page",
+        "/my-questions/new",
+        "/debriefs",
     ):
         page.goto(path)
         check()
+    # A debrief from start to finish, and the question it adds.
+    page.goto("/debriefs/new")
+    page.get_by_label("Company (optional)").fill("Initech")
+    page.get_by_role("button", name="Start the debrief").click()
+    page.get_by_label("Which questions stumped you").fill(
+        "Walk me through a failed launch"
+    )
+    check()  # the draft
+    page.get_by_role("button", name="Finish the debrief").click()
+    expect(page.get_by_role("button", name="Practise these now")).to_be_visible()
+    check()  # the finished debrief
+    page.goto("/my-questions")
+    check()
     return found
 
 

@@ -6,6 +6,8 @@ const SAVE_AFTER_MS = 1500;
 const RETRY_AFTER_MS = 10000;
 
 if (form) {
+  // getAttribute: form.action would be the buttons named "action".
+  const endpoint = form.getAttribute("action");
   const storageKey = `mockint-debrief-${form.dataset.autosave}`;
   const serverSavedAt = Number(form.dataset.updatedAt) || 0;
   const status = document.getElementById("autosave-status");
@@ -41,7 +43,7 @@ if (form) {
   const save = async () => {
     clearTimeout(timer);
     try {
-      const response = await fetch(form.action, {
+      const response = await fetch(endpoint, {
         method: "POST",
         credentials: "same-origin",
         headers: {
@@ -101,7 +103,7 @@ if (form) {
   });
   window.addEventListener("pagehide", () => {
     // The form's own CSRF field travels in the body, so a beacon is accepted.
-    if (unsaved) navigator.sendBeacon(form.action, body());
+    if (unsaved) navigator.sendBeacon(endpoint, body());
   });
 
   // On a phone, one prompt at a time.
