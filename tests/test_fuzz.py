@@ -14,6 +14,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ from mockint.extensions import db
 from mockint.login_sessions import start_session
 from mockint.models import FailedLogin, RateEvent, User, utcnow
 from mockint.own_questions import QuestionDraft, add_question
+from mockint.upcoming import create_plan
 
 from support import Auth, Practice, make_app, make_user
 
@@ -42,6 +44,15 @@ FUZZ = settings(
 # Counting refusals is how throttling works: these tables may change on a 4xx.
 WRITTEN_ON_REFUSAL = {FailedLogin.__tablename__, RateEvent.__tablename__}
 FIELD_NAMES = [
+    "day",
+    "time",
+    "company",
+    "role",
+    "focus",
+    "done",
+    "added",
+    "items-0-text",
+    "items-0-remove",
     "interview_on",
     "stumpers_text",
     "what_happened",
@@ -189,6 +200,14 @@ class Fuzzer:
             debrief = start_debrief(db.session, user.id, utcnow().date(), "technical")
             debrief.stumpers_text = "What is a race condition?"
             self.debrief_id = debrief.id
+            self.plan_id = create_plan(
+                db.session,
+                self.user_id,
+                utcnow() + timedelta(days=5),
+                "Acme",
+                "",
+                ["alpha-field"],
+            ).id
             db.session.commit()
 
     def browser(self) -> tuple[FlaskClient, str]:
@@ -235,6 +254,12 @@ class Fuzzer:
             "prepare.finish_debrief": f"/debriefs/{self.debrief_id}/finish",
             "prepare.practise_stumpers": f"/debriefs/{self.debrief_id}/practise",
             "prepare.delete_debrief": f"/debriefs/{self.debrief_id}/delete",
+            "prepare.new_plan": "/plans/new",
+            "prepare.edit_plan": f"/plans/{self.plan_id}/edit",
+            "prepare.delete_plan": f"/plans/{self.plan_id}/delete",
+            "prepare.start_plan_practice": f"/plans/{self.plan_id}/practice",
+            "prepare.tick_checklist": f"/plans/{self.plan_id}/checklist/done",
+            "prepare.edit_checklist": f"/plans/{self.plan_id}/checklist",
         }
 
 
@@ -287,6 +312,12 @@ ENDPOINTS = sorted(
         "prepare.finish_debrief",
         "prepare.practise_stumpers",
         "prepare.delete_debrief",
+        "prepare.new_plan",
+        "prepare.edit_plan",
+        "prepare.delete_plan",
+        "prepare.start_plan_practice",
+        "prepare.tick_checklist",
+        "prepare.edit_checklist",
         "practice.start_field_round_view",
         "practice.practise_one",
         "practice.round_question",
