@@ -86,4 +86,7 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "MAX_CONTENT_LENGTH": 51 * 1024 * 1024,  # a 50 MB export and its form
         # Proxies in front of the app whose X-Forwarded-For/-Proto to trust.
         "PROXY_HOPS": int(os.environ.get("MOCKINT_PROXY_HOPS", "0")),
+        # Per address, per hour (mockint.throttling).
+        "SIGNUPS_PER_HOUR": 10,
+        "IMPORTS_PER_HOUR": 10,
     }

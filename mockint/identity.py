@@ -218,6 +218,11 @@ def merge_guest_into(guest_id: int, account_id: int) -> int:
     return moved
 
 
+def client_address() -> str:
+    """The client's address as throttling counts it (after trusted proxies)."""
+    return (request.remote_addr or "unknown")[:64]
+
+
 def current_zone() -> ZoneInfo:
     """The signed-in profile's time zone (UTC for visitors)."""
     profile = current_profile()

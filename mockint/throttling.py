@@ -35,8 +35,17 @@ class Limit:
     window: timedelta
 
 
-SIGNUP_LIMIT = Limit("signup", 10, timedelta(hours=1))
-IMPORT_LIMIT = Limit("import", 10, timedelta(hours=1))
+HOUR = timedelta(hours=1)
+
+
+def signup_limit(per_hour: int) -> Limit:
+    """Accounts made from one address per hour."""
+    return Limit("signup", per_hour, HOUR)
+
+
+def import_limit(per_hour: int) -> Limit:
+    """Import files sent from one address per hour (parsing them costs)."""
+    return Limit("import", per_hour, HOUR)
 
 
 def login_blocked_until(

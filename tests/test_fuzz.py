@@ -281,7 +281,8 @@ def _post_endpoints(app: Flask) -> set[str]:
 @pytest.fixture
 def fuzzer(tmp_path: Path) -> Iterator[Fuzzer]:
     """An app holding a user with some history."""
-    app = make_app(tmp_path)
+    # Limits high enough that every example reaches the checks behind them.
+    app = make_app(tmp_path, IMPORTS_PER_HOUR=10**6, SIGNUPS_PER_HOUR=10**6)
     yield Fuzzer(app)
     with app.app_context():
         db.session.remove()

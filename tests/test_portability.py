@@ -416,8 +416,10 @@ def test_nothing_is_queried_before_the_file_is_checked(
     with app.app_context():
         engine = db.engine
     on_begin = lambda connection: events.append("transaction")  # noqa: E731
+    on_commit = lambda connection: events.append("commit")  # noqa: E731
     token = csrf_token(client)
     sa.event.listen(engine, "begin", on_begin)
+    sa.event.listen(engine, "commit", on_commit)
     try:
         response = client.post(
             "/account/import",
@@ -429,8 +431,11 @@ def test_nothing_is_queried_before_the_file_is_checked(
         )
     finally:
         sa.event.remove(engine, "begin", on_begin)
+        sa.event.remove(engine, "commit", on_commit)
     assert response.status_code == 302, page_text(response)
-    assert events[:3] == ["checking", "checked", "transaction"]
+    # Only the per-address count comes first, committed at once; no transaction
+    # is open while the file is parsed and checked.
+    assert events[:5] == ["transaction", "commit", "checking", "checked", "transaction"]
 
 
 def many_attempts(count: int, seed: int = 0) -> dict:
@@ -556,3 +561,15 @@ def test_csv_neutralises_formulas(client: FlaskClient) -> None:
     practice.answer(practice.start_round(), 1, 2, note="=HYPERLINK(evil)")
     body = client.get("/account/export.csv").get_data(as_text=True)
     assert "'=HYPERLINK(evil)" in body
+
+
+def test_imports_are_limited_per_address(app: Flask) -> None:
+    app.config["IMPORTS_PER_HOUR"] = 2
+    for _ in range(2):
+        assert upload(app.test_client(), b"not json").status_code == 400
+    refused = upload(app.test_client(), valid_export())
+    assert refused.status_code == 429
+    assert "Too many imports from your network" in page_text(refused)
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "192.0.2.44"
+    assert upload(elsewhere, valid_export()).status_code == 302

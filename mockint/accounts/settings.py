@@ -8,6 +8,7 @@ from zoneinfo import available_timezones
 from flask import (
     Blueprint,
     Response,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -22,7 +23,12 @@ from wtforms.validators import InputRequired, ValidationError
 
 from mockint.accounts.forms import ChangePasswordForm, ConfirmForm
 from mockint.extensions import db
-from mockint.identity import current_profile, current_session_id, ensure_profile
+from mockint.identity import (
+    client_address,
+    current_profile,
+    current_session_id,
+    ensure_profile,
+)
 from mockint.import_schema import (
     MAX_ATTEMPTS,
     MAX_IMPORT_BYTES,
@@ -38,6 +44,12 @@ from mockint.portability import (
     export_profile,
     import_profile,
     prepare_import,
+)
+from mockint.throttling import (
+    import_limit,
+    minutes_until,
+    rate_limited_until,
+    record_event,
 )
 
 bp = Blueprint("settings", __name__, url_prefix="/account")
@@ -174,8 +186,20 @@ def import_json() -> ResponseReturnValue:
     form = ImportForm()
     if not form.validate():
         return render_settings(import_form=form, status=400)
-    # The per-address rate limit on imports goes here, before the costly parse
-    # (if it counts in the database, commit that before parsing, too).
+    # Parsing a large file costs: count it per address before parsing, in a
+    # transaction of its own, committed at once so no lock is held meanwhile.
+    now = utcnow()
+    limit = import_limit(current_app.config["IMPORTS_PER_HOUR"])
+    blocked_until = rate_limited_until(db.session, limit, client_address(), now)
+    if blocked_until is not None:
+        db.session.rollback()
+        problem = (
+            "Too many imports from your network just now. "
+            f"Try again in {minutes_until(blocked_until, now)}."
+        )
+        return render_settings(import_form=form, import_problems=[problem], status=429)
+    record_event(db.session, limit, client_address(), now)
+    db.session.commit()
     try:
         prepared = prepare_import(form.file.data.read())
     except ImportProblem as problem:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -25,6 +26,7 @@ from mockint.accounts.settings import render_settings
 from mockint.extensions import db
 from mockint.identity import (
     authenticate,
+    client_address,
     current_profile,
     current_session_id,
     guest_attempt_count,
@@ -38,21 +40,17 @@ from mockint.login_sessions import end_other_sessions, end_user_session
 from mockint.models import User, utcnow
 from mockint.redirects import local_path
 from mockint.throttling import (
-    SIGNUP_LIMIT,
     login_blocked_until,
     minutes_until,
     rate_limited_until,
     record_event,
     record_failed_login,
+    signup_limit,
 )
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
 PENDING_MERGE = "pending_merge_guest_id"
-
-
-def _client_address() -> str:
-    return (request.remote_addr or "unknown")[:64]
 
 
 def _safe_next(target: str | None) -> str:
@@ -71,9 +69,8 @@ def signup() -> ResponseReturnValue:
     if form.validate_on_submit():
         username = form.username.data.strip().lower()
         now = utcnow()
-        blocked_until = rate_limited_until(
-            db.session, SIGNUP_LIMIT, _client_address(), now
-        )
+        limit = signup_limit(current_app.config["SIGNUPS_PER_HOUR"])
+        blocked_until = rate_limited_until(db.session, limit, client_address(), now)
         if blocked_until is not None:
             form.username.errors.append(
                 "Too many accounts were made from your network just now. "
@@ -82,7 +79,7 @@ def signup() -> ResponseReturnValue:
             return render_template(
                 "accounts/signup.html", form=form, guest=profile
             ), 429
-        record_event(db.session, SIGNUP_LIMIT, _client_address(), now)
+        record_event(db.session, limit, client_address(), now)
         db.session.commit()
         if username_taken(username):
             form.username.errors.append("That username is taken; choose another.")
@@ -115,7 +112,7 @@ def login() -> ResponseReturnValue:
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         username = form.username.data.strip().lower()
-        address = _client_address()
+        address = client_address()
         now = utcnow()
         blocked_until = login_blocked_until(db.session, username, address, now)
         if blocked_until is not None:
