@@ -524,11 +524,12 @@ def test_imports_at_once_never_block_another_user(tmp_path: Path) -> None:
 
         assert [s for kind, s in statuses if kind == "import"] == [302, 302], problems
         zone_statuses = [s for kind, s in statuses if kind == "time zone"]
-        assert len(zone_statuses) >= 5, seconds
+        assert len(zone_statuses) >= 4, seconds
         assert all(300 <= s < 400 for s in zone_statuses), zone_statuses
         # The imports hold the database only for their short write at the end,
-        # not while they read and check their files.
-        assert max(seconds["time zone"]) < max(seconds["import"]) / 2, seconds
+        # not while they read and check their files (then a save that came early
+        # would wait for nearly a whole import).
+        assert max(seconds["time zone"]) < 0.6 * min(seconds["import"]), seconds
         with app.app_context():
             counts = db.session.execute(
                 sa.select(Attempt.user_id, sa.func.count()).group_by(Attempt.user_id)
