@@ -229,7 +229,10 @@ def plan_state(
     ).all()
     day_end = end_of_local_day(now, zone)
     focus_order = {slug: index for index, slug in enumerate(plan.field_slugs)}
-    unseen: list[tuple[int, int]] = []  # (field's place in the focus, question id)
+    # Unseen questions take turns by field, so each day mixes the focus fields:
+    # (place within its field, the field's place in the focus, question id).
+    unseen: list[tuple[int, int, int]] = []
+    per_field: dict[str, int] = {}
     due, shaky, stumpers = set(), set(), set()
     weak: dict[int, float] = {}
     seen_since = 0
@@ -243,14 +246,15 @@ def plan_state(
         if not focus:
             continue
         if card is None:
-            unseen.append((focus_order.get(slug, 0), question_id))
+            place = per_field[slug] = per_field.get(slug, -1) + 1
+            unseen.append((place, focus_order.get(slug, 0), question_id))
         elif not seen_before:
             seen_since += 1
         if is_shaky:
             shaky.add(question_id)
         if is_due:
             due.add(question_id)
-    unseen_ids = [question_id for _place, question_id in sorted(unseen)]
+    unseen_ids = [question_id for *_order, question_id in sorted(unseen)]
     today = todays_practice(
         now,
         zone,

@@ -522,6 +522,19 @@ def test_an_interview_made_for_tomorrow_takes_everything_today(
     assert "<strong>6 questions</strong> (0 to review, 6 new)" in page
 
 
+def test_new_questions_take_turns_by_field(client: FlaskClient, ada: int) -> None:
+    plan_id = make_plan(client, days=1, focus=["beta-field", "alpha-field"])
+    texts = todays_texts(page_text(client, f"/plans/{plan_id}"))
+    assert texts[:5] == [
+        "Walk me through your CV.",
+        "Tell me about yourself.",
+        "What is the difference between a process and a thread?",
+        "Describe a conflict with a colleague and how it ended.",
+        "What would you do if a deadline could not be met?",
+    ]
+    assert len(texts) == 8
+
+
 def test_behind_and_on_track_lines(
     app: Flask, client: FlaskClient, practice: Practice, ada: int
 ) -> None:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
+
+from mockint.extensions import db
+from mockint.models import UpcomingInterview
 
 from support import Auth, Practice, csrf_token, make_user
 
@@ -187,6 +191,48 @@ def preparation_pages(app: Flask, headers: dict[str, str]) -> list[Visit]:
     return tour.visits
 
 
+def plan_pages(app: Flask, headers: dict[str, str]) -> list[Visit]:
+    """Plans for upcoming interviews, from none to past, forms with errors too."""
+    client = app.test_client()
+    make_user(app, username="joan")
+    assert Auth(client).login(username="joan").status_code == 302
+    tour = Tour(client, headers)
+    tour.get("plans (none)", "/plans")
+    tour.get("new plan", "/plans/new")
+    refused = {"day": "someday", "company": "Acme", "role": "Analyst"}
+    tour.post("new plan refused", "/plans/new", refused, 400)
+    day = (datetime.now(UTC) + timedelta(days=4)).date().isoformat()
+    plan = {"day": day, "time": "09:30", "company": "Acme", "role": "Analyst"}
+    paths = []
+    for focus in (["alpha-field", "beta-field"], ["beta-field"]):
+        created = client.post(
+            "/plans/new",
+            data={"csrf_token": csrf_token(client), **plan, "focus": focus},
+        )
+        assert created.status_code == 302
+        paths.append(created.headers["Location"])
+    path, past = paths
+    tour.get("plan", path)
+    tour.get("home with an interview", "/")
+    tour.get("edit plan", f"{path}/edit")
+    tour.post("edit plan refused", f"{path}/edit", {"day": day, "time": "x"}, 400)
+    tour.get("plan checklist", f"{path}/checklist")
+    too_long = {"items-0-text": "x" * 400, "added": "Print the CV"}
+    tour.post("plan checklist refused", f"{path}/checklist", too_long, 400)
+    tour.post("plan ticks refused", f"{path}/checklist/done", {"done": "9"}, 400)
+    tour.get("delete plan", f"{path}/delete")
+    with app.app_context():
+        plan_id = int(past.rsplit("/", 1)[1])
+        db.session.get(UpcomingInterview, plan_id).starts_at = datetime.now(
+            UTC
+        ) - timedelta(days=1)
+        db.session.commit()
+    tour.get("past plan", past)
+    tour.get("home with an interview to debrief", "/")
+    tour.get("plans", "/plans")
+    return tour.visits
+
+
 def every_page(app: Flask, headers: dict[str, str] | None = None) -> list[Visit]:
     """All the pages of the tours, fetched with the given request headers."""
     headers = headers or {}
@@ -195,4 +241,5 @@ def every_page(app: Flask, headers: dict[str, str] | None = None) -> list[Visit]
         + practised_pages(app, headers)
         + merge_page(app, headers)
         + preparation_pages(app, headers)
+        + plan_pages(app, headers)
     )

@@ -10,6 +10,7 @@ import re
 import sys
 import tempfile
 import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -20,6 +21,7 @@ from mockint.bank_sync import sync_banks
 from mockint.banks import load_banks
 from mockint.config import PROJECT_ROOT
 from mockint.extensions import db
+from mockint.models import UpcomingInterview
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -85,6 +87,42 @@ def journey(page: Page) -> dict[str, str]:
     return urls
 
 
+def plan_journey(page: Page, database: Path) -> dict[str, str]:
+    """Plan two interviews, one of them already over; return their pages' URLs."""
+    urls = {"plan-new": "/plans/new", "plan-new-refused": "/plans/new"}
+    made = []
+    for company, role, fields in (
+        ("Acme", "Backend engineer", ["Software Engineering", "General & Behavioral"]),
+        ("Globex", "", ["General & Behavioral"]),
+    ):
+        page.goto("/plans/new")
+        day = datetime.now(UTC).date() + timedelta(days=3)
+        page.locator("#day").fill(day.isoformat())
+        page.locator("#time").fill("09:30")
+        page.get_by_label("Company (optional)").fill(company)
+        page.get_by_label("Role (optional)").fill(role)
+        for field in fields:
+            page.get_by_label(field, exact=True).check()
+        page.get_by_role("button", name="Make the plan").click()
+        made.append("/plans/" + page.url.rsplit("/", 1)[1])
+    urls["plan"], urls["plan-past"] = made
+    page.goto(urls["plan"])
+    page.get_by_label("Prepare 2-3 questions to ask them.").check()
+    page.get_by_role("button", name="Save ticks").click()
+    urls["plan-checklist"] = f"{urls['plan']}/checklist"
+    urls["plan-delete"] = f"{urls['plan']}/delete"
+    urls["plans"] = "/plans"
+    # The second interview took place yesterday: its plan offers a debrief.
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    with app.app_context():
+        plan_id = int(urls["plan-past"].rsplit("/", 1)[1])
+        plan = db.session.get(UpcomingInterview, plan_id)
+        plan.starts_at = datetime.now(UTC) - timedelta(days=1)
+        db.session.commit()
+        db.engine.dispose()
+    return urls
+
+
 def sign_up_on_two_browsers(browser: Browser, base: str) -> dict:
     """An account signed in on two browsers; return the first one's state."""
     laptop = browser.new_context(base_url=base)
@@ -130,6 +168,7 @@ def main() -> None:
         )
         context = browser.new_context(base_url=base)
         urls = journey(context.new_page())
+        urls.update(plan_journey(context.new_page(), Path(tmp) / "shots.db"))
         state = context.storage_state()
         account_state = sign_up_on_two_browsers(browser, base)
         for scheme in ("light", "dark"):
@@ -147,6 +186,9 @@ def main() -> None:
                         page.locator("#timer").wait_for(state="visible")
                         page.keyboard.press("Space")
                         page.wait_for_timeout(1200)
+                    if label == "plan-new-refused":
+                        page.get_by_role("button", name="Make the plan").click()
+                        page.get_by_role("alert").first.wait_for()
                     page.screenshot(
                         path=str(out / f"{label}-{name}-{scheme}.png"),
                         full_page=name == "desktop",

@@ -34,11 +34,27 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class DayField(DateField):
+    """A date input that shows nothing for text that was not a date."""
+
+    # A browser's date input only ever sends YYYY-MM-DD; echoing anything else
+    # into value="" would be invalid HTML.
+    def _value(self) -> str:
+        return self.data.isoformat() if self.data else ""
+
+
+class ClockField(TimeField):
+    """A time input that shows nothing for text that was not a time."""
+
+    def _value(self) -> str:
+        return self.data.strftime("%H:%M") if self.data else ""
+
+
 class PlanForm(FlaskForm):
     """When the interview is, with whom, and which fields to focus on."""
 
-    day = DateField("Date", validators=[InputRequired("Give the interview's date.")])
-    time = TimeField(
+    day = DayField("Date", validators=[InputRequired("Give the interview's date.")])
+    time = ClockField(
         "Time it starts", validators=[InputRequired("Give the time it starts.")]
     )
     company = StringField(

@@ -30,6 +30,9 @@ from mockint.upcoming import (
     user_plans,
 )
 
+# Today's questions are listed open up to this many, folded beyond.
+LISTED_OPEN_UP_TO = 8
+
 
 def _mine_or_404(plan_id: int) -> UpcomingInterview:
     return get_plan(db.session, current_profile_id(), plan_id) or abort(404)
@@ -170,6 +173,7 @@ def _render_plan(
             db.session, plan.user_id, state.today.questions
         ),
         new_ids=set(state.today.new),
+        listed_open_up_to=LISTED_OPEN_UP_TO,
         days=grouped(state.split),
         fields=focus_fields(db.session, plan.field_slugs),
         ticks=ticks or ChecklistTicksForm(formdata=None),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -76,6 +77,24 @@ def visit_every_page(page: Page) -> list[str]:
     check()  # the finished debrief
     page.goto("/my-questions")
     check()
+    # A plan for an interview: the form refused then accepted, the plan page,
+    # its checklist, the delete question, the list, and home leading with it.
+    page.goto("/plans/new")
+    page.get_by_role("button", name="Make the plan").click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    check()
+    in_four_days = datetime.now(UTC).date() + timedelta(days=4)
+    page.locator("#day").fill(in_four_days.isoformat())
+    page.locator("#time").fill("09:30")
+    page.get_by_label("Company (optional)").fill("Acme")
+    page.get_by_label("Alpha Field").check()
+    page.get_by_role("button", name="Make the plan").click()
+    expect(page.get_by_role("button", name="Start today's practice")).to_be_visible()
+    check()
+    plan = page.url
+    for path in (f"{plan}/checklist", f"{plan}/delete", "/plans", "/"):
+        page.goto(path)
+        check()
     return found
 
 
