@@ -12,10 +12,10 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from mockint.banks import SLUG_PATTERN
+from mockint.banks import DIFFICULTIES, KINDS, PERSONAL_ID_PREFIX, SLUG_PATTERN
 from mockint.localtime import is_valid_zone
 from mockint.outlines import MAX_OUTLINE_LENGTH
 from mockint.rounds import MAX_ELAPSED_SECONDS, MAX_NOTE_LENGTH
@@ -37,14 +37,24 @@ MAX_ROUND_QUESTIONS = 50  # rounds hold 10 at most today
 MAX_OUTLINES = 5_000  # one per question: far more than the banks hold
 MAX_QUESTIONS_NAMED = 5_000  # distinct question ids in one file
 MAX_PROBLEMS = 20
+MAX_OWN_QUESTIONS = 5_000
+MAX_DEBRIEFS = 2_000
+MAX_INTERVIEWS = 2_000
+MAX_LINES = 20  # guidance points, follow-ups, stumpers, checklist items
+MAX_LINE_LENGTH = 1_000
+MAX_TEXT = 10_000  # a debrief's prompts
+DEBRIEF_KIND_PATTERN = re.compile(r"[a-z-]{1,24}")
+OWN_KEY_PATTERN = re.compile(rf"{PERSONAL_ID_PREFIX}-[a-z0-9]{{1,40}}")
 MAX_KEY_LENGTH = 80  # questions.key
 MAX_SLUG_LENGTH = 64  # fields.slug
 MAX_ZONE_LENGTH = 64  # users.timezone
-# document, list of entries, entry, list inside an entry (a round's questions)
-MAX_DEPTH = 4
+# document, list of entries, entry, list inside an entry (a round's questions),
+# and an object in such a list (a checklist item)
+MAX_DEPTH = 5
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 CLOCK_SKEW = timedelta(days=1)  # a clock a little ahead is not an error
-TIMED_BY = ("browser", "server")
+# "debrief": a stumper recorded by a debrief (due at once, see scheduling.py).
+TIMED_BY = ("browser", "server", "debrief")
 MAX_REF = 10**9
 NO_PLACE: tuple[None, None] = (None, None)  # an attempt outside any round
 
@@ -94,6 +104,52 @@ class OutlineEntry:
     updated_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class OwnQuestionEntry:
+    """One of the user's private questions (My questions)."""
+
+    key: str
+    text: str
+    kind: str
+    difficulty: int
+    target_seconds: int
+    guidance: tuple[str, ...]
+    follow_ups: tuple[str, ...]
+    archived_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DebriefEntry:
+    """A debrief of a real interview, with the questions that stumped the user."""
+
+    ref: int
+    interview_on: date
+    kind: str
+    company: str
+    role: str
+    texts: dict[str, str]  # what_happened, stumpers_text, learned, ...
+    next_interview_on: date | None
+    created_at: datetime
+    finished_at: datetime | None
+    stumpers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class InterviewEntry:
+    """An upcoming (or past) interview with its plan's focus and checklist."""
+
+    starts_at: datetime
+    company: str
+    role: str
+    fields: tuple[str, ...]
+    checklist: tuple[tuple[str, bool], ...]
+    debrief: int | None
+    created_at: datetime
+
+
+DEBRIEF_TEXTS = ("what_happened", "stumpers_text", "learned", "feedback", "went_well")
+
+
 @dataclass(frozen=True)
 class ExportDocument:
     """A whole export file, checked; datetimes are UTC, attempts oldest first."""
@@ -102,6 +158,9 @@ class ExportDocument:
     rounds: tuple[RoundEntry, ...]
     attempts: tuple[AttemptEntry, ...]
     outlines: tuple[OutlineEntry, ...]
+    questions: tuple[OwnQuestionEntry, ...] = ()
+    debriefs: tuple[DebriefEntry, ...] = ()
+    interviews: tuple[InterviewEntry, ...] = ()
 
     def question_keys(self) -> set[str]:
         """Every question id the file names."""
@@ -109,7 +168,13 @@ class ExportDocument:
             {key for entry in self.rounds for key in entry.questions}
             | {entry.question for entry in self.attempts}
             | {entry.question for entry in self.outlines}
+            | {key for entry in self.debriefs for key in entry.stumpers}
+            | {entry.key for entry in self.questions}
         )
+
+    def own_keys(self) -> set[str]:
+        """The ids of the private questions the file carries."""
+        return {entry.key for entry in self.questions}
 
     def field_slugs(self) -> set[str]:
         """Every field slug the file's rounds name."""
@@ -150,6 +215,9 @@ def validate_export(data: object, now: datetime | None = None) -> ExportDocument
             ("attempts", MAX_ATTEMPTS),
             ("outlines", MAX_OUTLINES),
             ("cards", None),  # recomputed from the attempts, so not read
+            ("questions", MAX_OWN_QUESTIONS),
+            ("debriefs", MAX_DEBRIEFS),
+            ("interviews", MAX_INTERVIEWS),
         )
     }
     checker.raise_if_any()
@@ -157,6 +225,9 @@ def validate_export(data: object, now: datetime | None = None) -> ExportDocument
     rounds = checker.rounds(lists["rounds"])
     attempts = checker.attempts(lists["attempts"])
     outlines = checker.outlines(lists["outlines"])
+    questions = checker.own_questions(lists["questions"])
+    debriefs = checker.debriefs(lists["debriefs"])
+    interviews = checker.interviews(lists["interviews"])
     checker.raise_if_any()
     document = ExportDocument(
         timezone=timezone,
@@ -164,7 +235,11 @@ def validate_export(data: object, now: datetime | None = None) -> ExportDocument
         # Stable sort: equal times keep the file's order, as ids do on export.
         attempts=tuple(sorted(attempts, key=lambda entry: entry.answered_at)),
         outlines=tuple(outlines),
+        questions=tuple(questions),
+        debriefs=tuple(debriefs),
+        interviews=tuple(interviews),
     )
+    checker.private_keys_defined(document)
     if len(document.question_keys()) > MAX_QUESTIONS_NAMED:
         raise ImportProblem(
             [f"The file names more than {MAX_QUESTIONS_NAMED:,} different questions."]
@@ -474,3 +549,185 @@ class _Checker:
                 continue
             outlines[question] = OutlineEntry(question, text, updated_at)
         return list(outlines.values())
+
+    # Between interviews: My questions, debriefs and planned interviews.
+
+    def lines(self, value: object, where: str, name: str) -> tuple[str, ...] | None:
+        if type(value) is not list or len(value) > MAX_LINES:
+            self.add(where, f"{name} must be a list of at most {MAX_LINES} texts")
+            return None
+        lines = [self.text(line, where, name, MAX_LINE_LENGTH) for line in value]
+        return None if None in lines else tuple(lines)  # type: ignore[arg-type]
+
+    def day(self, value: object, where: str, name: str, optional: bool) -> date | None:
+        if value is None and optional:
+            return None
+        try:
+            parsed = date.fromisoformat(value) if type(value) is str else None
+        except ValueError:
+            parsed = None
+        if parsed is None or not EARLIEST.date() <= parsed <= date(2100, 1, 1):
+            self.add(where, f"{name} {_shown(value)} is not a date from 2000 on")
+        return parsed
+
+    def own_questions(self, values: list[Any]) -> list[OwnQuestionEntry]:
+        checked: dict[str, OwnQuestionEntry] = {}
+        for number, value in enumerate(values, start=1):
+            where = f"question {number}"
+            entry = self.object(value, where)
+            if entry is None:
+                continue
+            count = len(self.problems)
+            key = self.text(entry.get("id"), where, "id", 80, OWN_KEY_PATTERN)
+            if key is not None and key in checked:
+                self.add(where, f"id {key} is used by an earlier question")
+            text = self.text(entry.get("text"), where, "text", 1000)
+            kind = entry.get("kind")
+            if kind not in KINDS:
+                self.add(where, f"kind must be one of {', '.join(KINDS)}")
+            difficulty = entry.get("difficulty")
+            if type(difficulty) is not int or difficulty not in DIFFICULTIES:
+                self.add(where, "difficulty must be 1, 2 or 3")
+            target = self.whole(
+                entry.get("target_seconds"), where, "target_seconds", 10, 3600
+            )
+            guidance = self.lines(entry.get("guidance", []), where, "guidance")
+            follow_ups = self.lines(entry.get("follow_ups", []), where, "follow_ups")
+            archived = entry.get("archived_at")
+            if archived is not None:
+                archived = self.moment(archived, where, "archived_at")
+            if len(self.problems) == count and key and text and target:
+                checked[key] = OwnQuestionEntry(
+                    key,
+                    text,
+                    kind,
+                    difficulty,
+                    target,
+                    guidance or (),
+                    follow_ups or (),
+                    archived,
+                )
+        return list(checked.values())
+
+    def debriefs(self, values: list[Any]) -> list[DebriefEntry]:
+        checked: dict[int, DebriefEntry] = {}
+        for number, value in enumerate(values, start=1):
+            where = f"debrief {number}"
+            entry = self.object(value, where)
+            if entry is None:
+                continue
+            count = len(self.problems)
+            ref = self.whole(entry.get("ref"), where, "ref", 1, MAX_REF)
+            if ref is not None and ref in checked:
+                self.add(where, f"ref {ref} is used by an earlier debrief")
+            interview_on = self.day(
+                entry.get("interview_on"), where, "interview_on", False
+            )
+            kind = self.text(entry.get("kind"), where, "kind", 24, DEBRIEF_KIND_PATTERN)
+            company = self.text(entry.get("company", ""), where, "company", 120)
+            role = self.text(entry.get("role", ""), where, "role", 120)
+            texts = {
+                name: self.text(entry.get(name, ""), where, name, MAX_TEXT)
+                for name in DEBRIEF_TEXTS
+            }
+            next_on = self.day(
+                entry.get("next_interview_on"), where, "next_interview_on", True
+            )
+            created = self.moment(entry.get("created_at"), where, "created_at")
+            finished = entry.get("finished_at")
+            if finished is not None:
+                finished = self.moment(finished, where, "finished_at")
+            stumpers = self.lines(entry.get("stumpers", []), where, "stumpers")
+            if stumpers is not None and len(set(stumpers)) != len(stumpers):
+                self.add(where, "a stumper is listed twice")
+            if len(self.problems) == count:
+                checked[ref] = DebriefEntry(
+                    ref,
+                    interview_on,
+                    kind,
+                    company,
+                    role,
+                    texts,
+                    next_on,
+                    created,
+                    finished,
+                    stumpers or (),
+                )
+        return list(checked.values())
+
+    def interviews(self, values: list[Any]) -> list[InterviewEntry]:
+        checked: list[InterviewEntry] = []
+        for number, value in enumerate(values, start=1):
+            where = f"interview {number}"
+            entry = self.object(value, where)
+            if entry is None:
+                continue
+            count = len(self.problems)
+            starts_at = self.moment_any(entry.get("starts_at"), where, "starts_at")
+            company = self.text(entry.get("company", ""), where, "company", 120)
+            role = self.text(entry.get("role", ""), where, "role", 120)
+            fields = self.lines(entry.get("fields", []), where, "fields")
+            checklist = self.checklist(entry.get("checklist", []), where)
+            debrief = entry.get("debrief")
+            if debrief is not None:
+                debrief = self.whole(debrief, where, "debrief", 1, MAX_REF)
+            created = self.moment(entry.get("created_at"), where, "created_at")
+            if len(self.problems) == count:
+                checked.append(
+                    InterviewEntry(
+                        starts_at,
+                        company,
+                        role,
+                        fields or (),
+                        checklist or (),
+                        debrief,
+                        created,
+                    )
+                )
+        return checked
+
+    def moment_any(self, value: object, where: str, name: str) -> datetime | None:
+        """A date and time that may lie in the future (up to 2100)."""
+        latest, self.latest = self.latest, datetime(2100, 1, 1, tzinfo=UTC)
+        try:
+            return self.moment(value, where, name)
+        finally:
+            self.latest = latest
+
+    def checklist(
+        self, value: object, where: str
+    ) -> tuple[tuple[str, bool], ...] | None:
+        if type(value) is not list or len(value) > MAX_LINES:
+            self.add(where, f"checklist must be a list of at most {MAX_LINES} items")
+            return None
+        items = []
+        for item in value:
+            if type(item) is not dict or type(item.get("done")) is not bool:
+                self.add(where, "a checklist item needs a text and done true or false")
+                return None
+            text = self.text(item.get("text"), where, "checklist text", MAX_LINE_LENGTH)
+            if text is None:
+                return None
+            items.append((text, item["done"]))
+        return tuple(items)
+
+    def private_keys_defined(self, document: ExportDocument) -> None:
+        """Private question ids used anywhere must be among the file's questions."""
+        own = document.own_keys()
+        missing = sorted(
+            key
+            for key in document.question_keys() - own
+            if OWN_KEY_PATTERN.fullmatch(key)
+        )
+        if missing:
+            self.add(
+                "questions",
+                f"private questions used but not included: {', '.join(missing[:10])}",
+            )
+        refs = {entry.ref for entry in document.debriefs}
+        for number, entry in enumerate(document.interviews, start=1):
+            if entry.debrief is not None and entry.debrief not in refs:
+                self.add(
+                    f"interview {number}", f"debrief {entry.debrief} is not in the file"
+                )
+        self.raise_if_any()

@@ -81,11 +81,16 @@ def _guidance_text(points: tuple[str, ...]) -> str:
     return "\n".join(f"- {point}" for point in points)
 
 
+def fresh_key() -> str:
+    """A new private question id: the reserved prefix and 48 random bits."""
+    return f"{PERSONAL_PREFIX}-{secrets.token_hex(6)}"
+
+
 def add_question(session: Session, user_id: int, draft: QuestionDraft) -> Question:
     """Create a private question in the user's My questions."""
     field = personal_field(session)
     question = Question(
-        key=f"{PERSONAL_PREFIX}-{secrets.token_hex(6)}",
+        key=fresh_key(),
         field_id=field.id,
         owner_id=user_id,
         position=0,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from mockint.extensions import db
 from mockint.import_schema import (
+    DEBRIEF_TEXTS,
     EXPORT_FORMAT,
     EXPORT_VERSION,
     AttemptEntry,
@@ -29,14 +30,18 @@ from mockint.models import (
     RATING_LABELS,
     AnswerOutline,
     Attempt,
+    Debrief,
+    DebriefStumper,
     Field,
     Question,
     ReviewCard,
     Round,
     RoundItem,
+    UpcomingInterview,
     User,
     utcnow,
 )
+from mockint.own_questions import fresh_key, personal_field
 from mockint.scheduling import replay
 
 NO_ROUND = (None, None)  # an attempt outside any exported round
@@ -80,6 +85,21 @@ def export_profile(session: Session, user: User) -> dict[str, Any]:
         .where(AnswerOutline.user_id == user.id)
         .order_by(Question.key)
     ).all()
+    return {
+        **_export_core(user, rounds, field_slugs, item_refs, attempts, cards, outlines),
+        **export_preparation(session, user),
+    }
+
+
+def _export_core(
+    user: User,
+    rounds: list[Round],
+    field_slugs: dict[int, str],
+    item_refs: dict[int, tuple[int, int]],
+    attempts: list[Any],
+    cards: list[Any],
+    outlines: list[Any],
+) -> dict[str, Any]:
     return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
@@ -133,6 +153,76 @@ def export_profile(session: Session, user: User) -> dict[str, Any]:
                 "updated_at": _iso(outline.updated_at),
             }
             for outline, key in outlines
+        ],
+    }
+
+
+def export_preparation(session: Session, user: User) -> dict[str, Any]:
+    """My questions, debriefs and planned interviews as JSON-ready data."""
+    questions = session.scalars(
+        sa.select(Question).where(Question.owner_id == user.id).order_by(Question.id)
+    )
+    debriefs = list(
+        session.scalars(
+            sa.select(Debrief)
+            .where(Debrief.user_id == user.id)
+            .options(
+                selectinload(Debrief.stumpers).selectinload(DebriefStumper.question)
+            )
+            .order_by(Debrief.interview_on, Debrief.id)
+        )
+    )
+    debrief_refs = {debrief.id: number for number, debrief in enumerate(debriefs, 1)}
+    interviews = session.scalars(
+        sa.select(UpcomingInterview)
+        .where(UpcomingInterview.user_id == user.id)
+        .order_by(UpcomingInterview.starts_at, UpcomingInterview.id)
+    )
+    return {
+        "questions": [
+            {
+                "id": question.key,
+                "text": question.text,
+                "kind": question.kind,
+                "difficulty": question.difficulty,
+                "target_seconds": question.target_seconds,
+                "guidance": question.guidance_points,
+                "follow_ups": list(question.follow_ups),
+                "archived_at": _iso(question.archived_at),
+            }
+            for question in questions
+        ],
+        "debriefs": [
+            {
+                "ref": debrief_refs[debrief.id],
+                "interview_on": debrief.interview_on.isoformat(),
+                "kind": debrief.kind,
+                "company": debrief.company,
+                "role": debrief.role,
+                **{name: getattr(debrief, name) for name in DEBRIEF_TEXTS},
+                "next_interview_on": debrief.next_interview_on.isoformat()
+                if debrief.next_interview_on
+                else None,
+                "created_at": _iso(debrief.created_at),
+                "finished_at": _iso(debrief.finished_at),
+                "stumpers": [stumper.question.key for stumper in debrief.stumpers],
+            }
+            for debrief in debriefs
+        ],
+        "interviews": [
+            {
+                "starts_at": _iso(interview.starts_at),
+                "company": interview.company,
+                "role": interview.role,
+                "fields": list(interview.field_slugs),
+                "checklist": [
+                    {"text": item["text"], "done": bool(item["done"])}
+                    for item in interview.checklist
+                ],
+                "debrief": debrief_refs.get(interview.debrief_id),
+                "created_at": _iso(interview.created_at),
+            }
+            for interview in interviews
         ],
     }
 
@@ -219,6 +309,7 @@ def _replayed_cards(attempts: tuple[AttemptEntry, ...]) -> dict[str, ReviewCard]
             rating=attempt.rating,
             elapsed_seconds=attempt.elapsed_seconds,
             answered_at=attempt.answered_at,
+            timed_by=attempt.timed_by,
         )
         for attempt in attempts  # oldest first, as rebuild_cards replays them
     )
@@ -241,16 +332,20 @@ def import_profile(session: Session, user: User, prepared: PreparedImport) -> in
     if _has_history(session, user.id):
         raise ImportProblem(
             [
-                "Import only into a profile with no answers yet (and no saved "
-                '"My answer" outlines), so nothing is mixed up.'
+                "Import only into a profile with nothing in it yet (no answers, "
+                '"My answer" outlines, own questions, debriefs or planned '
+                "interviews), so nothing is mixed up."
             ]
         )
-    keys = document.question_keys()
+    keys = document.question_keys() - document.own_keys()
     question_ids = dict(
         session.execute(
-            sa.select(Question.key, Question.id).where(Question.key.in_(keys))
+            sa.select(Question.key, Question.id).where(
+                Question.key.in_(keys), Question.owner_id.is_(None)
+            )
         ).all()
     )
+    question_ids |= _insert_own_questions(session, user.id, document)
     unknown = sorted(keys - question_ids.keys())
     if unknown:
         raise ImportProblem(
@@ -347,17 +442,103 @@ def import_profile(session: Session, user: User, prepared: PreparedImport) -> in
             for entry in document.outlines
         ],
     )
+    _insert_preparation(session, user.id, document, question_ids)
     return prepared.attempt_count
 
 
+def _insert_own_questions(
+    session: Session, user_id: int, document: ExportDocument
+) -> dict[str, int]:
+    """Create the file's private questions; return their ids by the file's keys.
+
+    A key already used on this server (the same file imported twice) gets a
+    new one: only the file's own references need to agree.
+    """
+    if not document.questions:
+        return {}
+    field = personal_field(session)
+    taken = set(
+        session.scalars(
+            sa.select(Question.key).where(Question.key.in_(document.own_keys()))
+        )
+    )
+    ids = {}
+    for entry in document.questions:
+        key = entry.key if entry.key not in taken else fresh_key()
+        question = Question(
+            key=key,
+            field_id=field.id,
+            owner_id=user_id,
+            position=0,
+            text=entry.text,
+            kind=entry.kind,
+            difficulty=entry.difficulty,
+            target_seconds=entry.target_seconds,
+            guidance="\n".join(f"- {point}" for point in entry.guidance),
+            follow_ups=list(entry.follow_ups),
+            archived_at=entry.archived_at,
+        )
+        session.add(question)
+        session.flush()
+        ids[entry.key] = question.id
+    return ids
+
+
+def _insert_preparation(
+    session: Session,
+    user_id: int,
+    document: ExportDocument,
+    question_ids: dict[str, int],
+) -> None:
+    """Write the file's debriefs and planned interviews."""
+    debrief_ids = {}
+    for entry in document.debriefs:
+        debrief = Debrief(
+            user_id=user_id,
+            interview_on=entry.interview_on,
+            kind=entry.kind,
+            company=entry.company,
+            role=entry.role,
+            next_interview_on=entry.next_interview_on,
+            created_at=entry.created_at,
+            finished_at=entry.finished_at,
+            **entry.texts,
+        )
+        debrief.stumpers = [
+            DebriefStumper(question_id=question_ids[key], position=position)
+            for position, key in enumerate(entry.stumpers, start=1)
+        ]
+        session.add(debrief)
+        session.flush()
+        debrief_ids[entry.ref] = debrief.id
+    for entry in document.interviews:
+        session.add(
+            UpcomingInterview(
+                user_id=user_id,
+                starts_at=entry.starts_at,
+                company=entry.company,
+                role=entry.role,
+                field_slugs=list(entry.fields),
+                checklist=[
+                    {"text": text, "done": done} for text, done in entry.checklist
+                ],
+                debrief_id=debrief_ids.get(entry.debrief),
+                created_at=entry.created_at,
+            )
+        )
+    session.flush()
+
+
 def _has_history(session: Session, user_id: int) -> bool:
-    # Review cards follow from attempts, so attempts and outlines are all that
-    # an import could collide with.
+    # Review cards follow from attempts; anything else a user writes counts.
     return bool(
         session.scalar(
             sa.select(
                 sa.exists().where(Attempt.user_id == user_id)
                 | sa.exists().where(AnswerOutline.user_id == user_id)
+                | sa.exists().where(Question.owner_id == user_id)
+                | sa.exists().where(Debrief.user_id == user_id)
+                | sa.exists().where(UpcomingInterview.user_id == user_id)
             )
         )
     )

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from mockint.import_schema import (
     EXPORT_FORMAT,
+    MAX_DEPTH,
     AttemptEntry,
     ExportDocument,
     ImportProblem,
@@ -109,14 +110,15 @@ def test_dates_are_checked_against_the_given_moment() -> None:
     )
 
 
-@pytest.mark.parametrize("depth", [5, 999, 5000, 200_000])
+@pytest.mark.parametrize("depth", [MAX_DEPTH, 999, 5000, 200_000])
 def test_any_nesting_is_a_problem_not_a_crash(depth: int) -> None:
     body = b'{"format": "mockint-export", "version": 1, "x": ' + b"[" * depth
     body += b"]" * depth + b"}"
     with pytest.raises(ImportProblem) as refused:
         parse_export(body)
     assert refused.value.problems == [
-        "The file nests lists or objects deeper than an export does (at most 4 levels)."
+        "The file nests lists or objects deeper than an export does "
+        f"(at most {MAX_DEPTH} levels)."
     ]
 
 

@@ -7,6 +7,7 @@ import csv
 import html
 import io
 import json
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -28,7 +29,15 @@ from mockint.import_schema import (
     MAX_ROUND_ITEMS,
     MAX_ROUNDS,
 )
-from mockint.models import Attempt, RateEvent, ReviewCard, User
+from mockint.models import (
+    Attempt,
+    Debrief,
+    Question,
+    RateEvent,
+    ReviewCard,
+    UpcomingInterview,
+    User,
+)
 from mockint.portability import CARD_COLUMNS
 from mockint.scheduling import rebuild_cards
 
@@ -171,8 +180,8 @@ BAD_DOCUMENTS = [
     case(setting("format", to="something-else"), "not a mockint export", "format"),
     case(setting("version", to=True), "Export version True is not", "version-bool"),
     case(setting("version", to="1"), "Export version '1' is not", "version-text"),
-    case(setting("cards", to=[{"recent_ratings": [[3]]}]), "deeper", "deep-cards"),
-    case(setting("extra", to=[[[[1]]]]), "deeper than an export", "deep-unknown"),
+    case(setting("cards", to=[{"recent_ratings": [[[3]]]}]), "deeper", "deep-cards"),
+    case(setting("extra", to=[[[[[1]]]]]), "deeper than an export", "deep-unknown"),
     # Wrong types
     case(setting("profile", to="UTC"), "profile: must be an object, not a text"),
     case(setting("profile", to=["UTC"]), "profile: must be an object, not a list"),
@@ -524,12 +533,12 @@ def test_imports_at_once_never_block_another_user(tmp_path: Path) -> None:
 
         assert [s for kind, s in statuses if kind == "import"] == [302, 302], problems
         zone_statuses = [s for kind, s in statuses if kind == "time zone"]
-        assert len(zone_statuses) >= 4, seconds
+        assert zone_statuses, seconds  # the other user got answers meanwhile
         assert all(300 <= s < 400 for s in zone_statuses), zone_statuses
-        # The imports hold the database only for their short write at the end,
-        # not while they read and check their files (then a save that came early
-        # would wait for nearly a whole import).
-        assert max(seconds["time zone"]) < 0.6 * min(seconds["import"]), seconds
+        # How long the imports hold the database is measured by
+        # bench/import_lock.py, not asserted here: timings vary with the machine.
+        # The order that keeps the lock short is pinned by
+        # test_nothing_is_queried_before_the_file_is_checked.
         with app.app_context():
             counts = db.session.execute(
                 sa.select(Attempt.user_id, sa.func.count()).group_by(Attempt.user_id)
@@ -574,3 +583,122 @@ def test_imports_are_limited_per_address(app: Flask) -> None:
     elsewhere = app.test_client()
     elsewhere.environ_base["REMOTE_ADDR"] = "192.0.2.44"
     assert upload(elsewhere, valid_export()).status_code == 302
+
+
+def with_keys_renamed(data: dict) -> dict:
+    """The export with private question ids numbered in order of appearance.
+
+    An import on the same server gives private questions new ids (the old ones
+    are taken); everything that refers to them must follow.
+    """
+    text = json.dumps(comparable(data), sort_keys=True)
+    renamed: dict[str, str] = {}
+    for key in re.findall(r'"(my-[0-9a-f]+)"', text):
+        renamed.setdefault(key, f"my-{len(renamed) + 1}")
+    for old, new in renamed.items():
+        text = text.replace(f'"{old}"', f'"{new}"')
+    data = json.loads(text)
+    for name in ("cards", "outlines"):  # exported in the order of their ids
+        data[name].sort(key=lambda entry: entry["question"])
+    return data
+
+
+def test_round_trip_with_my_questions_debriefs_and_plans(
+    app: Flask, client: FlaskClient
+) -> None:
+    practise_some(client)
+    post(
+        client,
+        "/my-questions/new",
+        {
+            "text": "How do you onboard a new hire remotely?",
+            "kind": "situational",
+            "difficulty": 3,
+            "target_seconds": 180,
+            "guidance": "Plan the first week\nA buddy",
+            "follow_ups": "And if they are struggling?",
+        },
+    )
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
+    started = post(
+        client, "/debriefs/new", {"interview_on": yesterday, "kind": "panel"}
+    )
+    edit = started.headers["Location"]
+    post(
+        client,
+        edit,
+        {
+            "interview_on": yesterday,
+            "kind": "panel",
+            "company": "Acme",
+            "what_happened": "Three people, one hour.",
+            "stumpers_text": "Why are you leaving?\n"
+            "How do you onboard a new hire remotely?",
+            "went_well": "The intro.",
+        },
+    )
+    post(client, edit.replace("/edit", "/finish"))
+    with app.app_context():
+        user_id = db.session.scalar(
+            sa.select(Debrief.user_id).where(Debrief.company == "Acme")
+        )
+        db.session.add(
+            UpcomingInterview(
+                user_id=user_id,
+                starts_at=datetime.now(UTC) + timedelta(days=5),
+                company="Globex",
+                role="Lead",
+                field_slugs=["alpha-field", "my-questions"],
+                checklist=[{"text": "Research Globex", "done": True}],
+            )
+        )
+        db.session.commit()
+    original = export(client)
+    assert len(original["questions"]) == 3  # one added, two from the debrief's lines
+    assert original["debriefs"][0]["stumpers"][0].startswith("my-")
+    assert original["interviews"][0]["checklist"] == [
+        {"text": "Research Globex", "done": True}
+    ]
+
+    make_user(app, "newcomer")
+    fresh = app.test_client()
+    assert Auth(fresh).login("newcomer").status_code == 302
+    response = upload(fresh, original)
+    assert response.status_code == 302, page_text(response)
+    copied = export(fresh)
+    assert with_keys_renamed(copied) == with_keys_renamed(original)
+    assert {q["id"] for q in copied["questions"]}.isdisjoint(
+        {q["id"] for q in original["questions"]}
+    )
+    assert "How do you onboard a new hire remotely?" in fresh.get(
+        "/my-questions"
+    ).get_data(as_text=True)
+    assert "Acme" in fresh.get("/debriefs").get_data(as_text=True)
+    # The original owner's questions are untouched and still theirs alone.
+    assert "How do you onboard" in client.get("/my-questions").get_data(as_text=True)
+
+
+def test_an_import_cannot_reach_someone_elses_private_question(
+    app: Flask, client: FlaskClient
+) -> None:
+    post(
+        client,
+        "/my-questions/new",
+        {
+            "text": "A secret of mine?",
+            "kind": "technical",
+            "difficulty": 2,
+            "target_seconds": 120,
+        },
+    )
+    with app.app_context():
+        key = db.session.scalar(
+            sa.select(Question.key).where(Question.owner_id.is_not(None))
+        )
+    document = valid_export()
+    document["outlines"] = [
+        {"question": key, "text": "mine now", "updated_at": "2025-03-01T10:00:00+00:00"}
+    ]
+    response = upload(app.test_client(), document)
+    assert response.status_code == 400
+    assert "private questions used but not included" in page_text(response)
