@@ -46,10 +46,10 @@ def local_today(zone: ZoneInfo) -> date:
     return datetime.now(UTC).astimezone(zone).date()
 
 
-def plan_form(days: int = 3, zone: ZoneInfo = UTC, **more: object) -> dict:
-    """The "I have an interview" form for `days` from today at 09:00."""
+def plan_form(days: int = 3, in_zone: ZoneInfo = UTC, **more: object) -> dict:
+    """The "I have an interview" form for `days` from today (there) at 09:00."""
     return {
-        "day": (local_today(zone) + timedelta(days=days)).isoformat(),
+        "day": (local_today(in_zone) + timedelta(days=days)).isoformat(),
         "time": "09:00",
         "company": "Acme",
         "role": "Data analyst",
@@ -145,7 +145,7 @@ def test_the_time_typed_is_in_my_zone(
     app: Flask, client: FlaskClient, ada: int
 ) -> None:
     set_zone(app, ada, "Asia/Tokyo")
-    plan_id = make_plan(client, zone=TOKYO)
+    plan_id = make_plan(client, in_zone=TOKYO)
     day = local_today(TOKYO) + timedelta(days=3)
     starts_at = stored_plan(app, plan_id).starts_at
     assert starts_at == datetime.combine(day, datetime.min.time(), TOKYO).replace(
@@ -212,6 +212,26 @@ def test_a_visitors_plan_creates_a_guest_only_when_accepted(
         assert db.session.scalar(db.select(db.func.count(User.id))) == 0
     plan_id = make_plan(client)
     assert "Interview with Acme" in page_text(client, f"/plans/{plan_id}")
+
+
+def test_a_visitors_time_is_read_in_the_browsers_zone(
+    app: Flask, client: FlaskClient
+) -> None:
+    form = page_text(client, "/plans/new")
+    assert 'type="hidden" value="UTC"' in form and "js/plan_form.js" in form
+    plan_id = make_plan(client, in_zone=TOKYO, zone="Asia/Tokyo")
+    plan = stored_plan(app, plan_id)
+    assert plan.starts_at.astimezone(TOKYO).strftime("%H:%M") == "09:00"
+    with app.app_context():
+        assert db.session.get(User, plan.user_id).timezone == "Asia/Tokyo"
+    assert " 09:00" in page_text(client, f"/plans/{plan_id}")
+
+
+def test_a_zone_that_does_not_exist_is_ignored(
+    app: Flask, client: FlaskClient, ada: int
+) -> None:
+    plan_id = make_plan(client, zone="Mars/Olympus_Mons")
+    assert stored_plan(app, plan_id).starts_at.astimezone(UTC).hour == 9
 
 
 def test_edit_a_plan(app: Flask, client: FlaskClient, ada: int) -> None:

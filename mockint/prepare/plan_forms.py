@@ -12,6 +12,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     SelectMultipleField,
     StringField,
     TimeField,
@@ -19,6 +20,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from mockint.localtime import is_valid_zone
 from mockint.models import UpcomingInterview
 from mockint.upcoming import MAX_CHECKLIST_ITEMS, MAX_ITEM_LENGTH
 
@@ -72,6 +74,14 @@ class PlanForm(FlaskForm):
         ],
     )
     focus = CheckboxesField("Fields to focus on")
+    # The zone the date and time are read in: the one the page was shown in,
+    # or for a visitor (no profile, so no stored zone yet) the browser's.
+    zone = HiddenField()
+
+    def reading_zone(self, fallback: ZoneInfo) -> ZoneInfo:
+        """The zone the form was filled in, if it names a real one."""
+        name = self.zone.data or ""
+        return ZoneInfo(name) if is_valid_zone(name) else fallback
 
     def set_fields(self, choices: list[tuple[str, str]]) -> None:
         """Offer these (slug, name) fields as focus choices."""

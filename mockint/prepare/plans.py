@@ -54,8 +54,10 @@ def plans() -> str:
 def _render_plan_form(
     form: PlanForm, plan: UpcomingInterview | None, status: int = 200
 ) -> tuple[str, int]:
+    zone = form.reading_zone(current_zone())
+    form.zone.data = zone.key
     return render_template(
-        "prepare/plans/form.html", form=form, plan=plan, zone=current_zone()
+        "prepare/plans/form.html", form=form, plan=plan, zone=zone
     ), status
 
 
@@ -87,10 +89,13 @@ def new_plan() -> ResponseReturnValue:
     if not form.is_submitted():
         form.day.data = _date_argument()
         return _render_plan_form(form, None)
-    zone, now = current_zone(), utcnow()
+    zone, now = form.reading_zone(current_zone()), utcnow()
     if not (form.validate() and form.check_moment(zone, now, None)):
         return _render_plan_form(form, None, 400)
+    visitor = current_profile_id() is None
     profile = ensure_profile()
+    if visitor:
+        profile.timezone = zone.key  # the new guest's zone is the browser's
     company, role = form.strip()
     plan = create_plan(
         db.session, profile.id, form.starts_at(zone), company, role, form.focus.data
@@ -112,8 +117,8 @@ def _date_argument() -> date | None:
 def edit_plan(plan_id: int) -> ResponseReturnValue:
     """Change when the interview is, with whom, or what to focus on."""
     plan = _mine_or_404(plan_id)
-    zone = current_zone()
     form = PlanForm()
+    zone = form.reading_zone(current_zone())
     _offer_fields(form, plan)
     if not form.is_submitted():
         local = plan.starts_at.astimezone(zone)
