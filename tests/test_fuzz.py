@@ -53,6 +53,7 @@ FIELD_NAMES = [
     "added",
     "items-0-text",
     "items-0-remove",
+    "zone",
     "interview_on",
     "stumpers_text",
     "what_happened",
