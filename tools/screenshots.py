@@ -123,6 +123,46 @@ def plan_journey(page: Page, database: Path) -> dict[str, str]:
     return urls
 
 
+def show_lookalike(page: Page) -> None:
+    """Submit a question the banks already hold: the page offers theirs."""
+    page.get_by_label("The question").fill("Tell me about yourself")
+    page.get_by_role("button", name="Add the question").click()
+    page.get_by_role("heading", name="This looks like a question").wait_for()
+
+
+def preparation_journey(page: Page) -> dict[str, str]:
+    """Add a question of my own and debrief an interview; return the pages."""
+    # The lookalike offer answers a POST: the screenshot loop submits it.
+    urls = {"my-question-new": "/my-questions/new", "my-question-lookalike": ""}
+    page.goto("/my-questions/new")
+    show_lookalike(page)
+    page.get_by_label("It is a different question: add mine anyway").check()
+    page.get_by_label("What a strong answer covers (optional)").fill(
+        "Present, past, future in two minutes\nEnds on why this role"
+    )
+    page.get_by_role("button", name="Add the question").click()
+    urls["my-questions"] = "/my-questions"
+    page.goto("/debriefs/new")
+    page.get_by_label("Company (optional)").fill("Initech")
+    page.get_by_label("Role (optional)").fill("Support lead")
+    page.get_by_role("button", name="Start the debrief").click()
+    urls["debrief-draft"] = page.url
+    page.get_by_label("What happened, in plain words").fill(
+        "Two managers, 45 minutes, mostly scenarios about angry customers."
+    )
+    page.get_by_label("Which questions stumped you").fill(
+        "How would you handle a customer threatening to leave?\n"
+        "Why do you want to work here?"
+    )
+    page.get_by_label("One thing that went well").fill("My escalation story landed.")
+    page.get_by_role("button", name="Finish the debrief").click()
+    urls["debrief-finish"] = page.url
+    page.get_by_role("button", name="Finish the debrief").click()
+    urls["debrief"] = page.url
+    urls["debriefs"] = "/debriefs"
+    return urls
+
+
 def sign_up_on_two_browsers(browser: Browser, base: str) -> dict:
     """An account signed in on two browsers; return the first one's state."""
     laptop = browser.new_context(base_url=base)
@@ -169,6 +209,7 @@ def main() -> None:
         context = browser.new_context(base_url=base)
         urls = journey(context.new_page())
         urls.update(plan_journey(context.new_page(), Path(tmp) / "shots.db"))
+        urls.update(preparation_journey(context.new_page()))
         state = context.storage_state()
         account_state = sign_up_on_two_browsers(browser, base)
         for scheme in ("light", "dark"):
@@ -181,11 +222,15 @@ def main() -> None:
                 )
                 page = view.new_page()
                 for label, url in urls.items():
-                    page.goto(url)
+                    if url:
+                        page.goto(url)
                     if label == "question":
                         page.locator("#timer").wait_for(state="visible")
                         page.keyboard.press("Space")
                         page.wait_for_timeout(1200)
+                    if label == "my-question-lookalike":
+                        page.goto("/my-questions/new")
+                        show_lookalike(page)
                     if label == "plan-new-refused":
                         page.get_by_role("button", name="Make the plan").click()
                         page.get_by_role("alert").first.wait_for()

@@ -25,7 +25,7 @@ from mockint.debriefing import (
 from mockint.extensions import db
 from mockint.identity import current_profile_id, current_zone, ensure_profile
 from mockint.models import Debrief, UpcomingInterview, utcnow
-from mockint.own_questions import similar_questions
+from mockint.own_questions import Similar, similar_questions
 from mockint.practice.forms import PostOnlyForm
 from mockint.prepare import bp
 from mockint.prepare.forms import DebriefForm
@@ -149,44 +149,51 @@ def edit_debrief(debrief_id: int) -> ResponseReturnValue:
     if wants_json:  # the page's autosave
         return {"saved": True, "at": debrief.updated_at.isoformat()}
     if request.form.get("action") == "finish":
+        if not _lookalikes(debrief):
+            return _finish(debrief, {})
         return redirect(url_for("prepare.finish_debrief", debrief_id=debrief.id))
     flash("Draft saved. Come back to it any time.")
     return redirect(url_for("prepare.edit_debrief", debrief_id=debrief.id))
+
+
+def _lookalikes(debrief: Debrief) -> dict[int, list[Similar]]:
+    """For each new stumper line, existing questions that read the same."""
+    known = {normalise_text(s.question.text) for s in debrief.stumpers}
+    offers = {
+        index: similar_questions(db.session, debrief.user_id, line)[:3]
+        for index, line in enumerate(stumper_lines(debrief))
+        if normalise_text(line) not in known
+    }
+    return {index: found for index, found in offers.items() if found}
+
+
+def _finish(debrief: Debrief, choices: dict[int, int]) -> ResponseReturnValue:
+    finish(db.session, debrief, choices, current_zone())
+    db.session.commit()
+    return redirect(url_for("prepare.debrief_page", debrief_id=debrief.id))
 
 
 @bp.route("/debriefs/<id:debrief_id>/finish", methods=["GET", "POST"])
 def finish_debrief(debrief_id: int) -> ResponseReturnValue:
     """Offer existing questions for lookalike stumpers, then finish."""
     debrief = _mine_or_404(debrief_id)
-    lines = stumper_lines(debrief)
-    known = {normalise_text(s.question.text) for s in debrief.stumpers}
-    offers = {
-        index: similar_questions(db.session, debrief.user_id, line)[:3]
-        for index, line in enumerate(lines)
-        if normalise_text(line) not in known
-    }
-    offers = {index: found for index, found in offers.items() if found}
+    offers = _lookalikes(debrief)
     form = FlaskForm()
-    if request.method == "GET" and offers:
+    if request.method == "GET" or not form.validate():
         return render_template(
             "prepare/debrief_finish.html",
             debrief=debrief,
-            lines=lines,
+            lines=stumper_lines(debrief),
             offers=offers,
             form=form,
             prefix=CHOICE_PREFIX,
-        )
-    if request.method == "POST" and not form.validate():
-        abort(400)
+        ), (400 if request.method == "POST" else 200)
     choices = {}
     for index, found in offers.items():
         picked = request.form.get(f"{CHOICE_PREFIX}{index}", "")
-        allowed = {str(similar.question.id) for similar in found}
-        if picked in allowed:
+        if picked in {str(similar.question.id) for similar in found}:
             choices[index] = int(picked)
-    finish(db.session, debrief, choices, current_zone())
-    db.session.commit()
-    return redirect(url_for("prepare.debrief_page", debrief_id=debrief.id))
+    return _finish(debrief, choices)
 
 
 @bp.get("/debriefs/<id:debrief_id>")

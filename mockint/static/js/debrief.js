@@ -107,7 +107,7 @@ if (form) {
   });
 
   // On a phone, one prompt at a time.
-  const steps = Array.from(form.querySelectorAll("fieldset[data-step]"));
+  const steps = Array.from(form.querySelectorAll("[data-step]"));
   if (steps.length > 1 && window.matchMedia("(max-width: 40rem)").matches) {
     let current = 0;
     const nav = document.createElement("div");
