@@ -23,13 +23,15 @@ class SyncReport:
     unchanged: int = 0
     archived: int = 0
     restored: int = 0
+    renamed: int = 0
 
     def summary(self) -> str:
         """One line for the command line."""
         return (
             f"questions: {self.added} added, {self.updated} updated, "
             f"{self.unchanged} unchanged, {self.archived} archived, "
-            f"{self.restored} restored; fields: {self.fields_added} added, "
+            f"{self.restored} restored, {self.renamed} moved under a new id; "
+            f"fields: {self.fields_added} added, "
             f"{self.fields_updated} updated, {self.fields_archived} archived"
         )
 
@@ -53,6 +55,7 @@ def sync_banks(session: Session, banks: list[Bank]) -> SyncReport:
             "name": bank.name,
             "description": bank.description,
             "id_prefix": bank.id_prefix,
+            "group": bank.group,
             "archived_at": None,
         }
         if record is None:
@@ -64,6 +67,7 @@ def sync_banks(session: Session, banks: list[Bank]) -> SyncReport:
             report.fields_updated += 1
         session.flush()
         for position, item in enumerate(bank.questions):
+            _follow_aliases(questions, item, report)
             _sync_question(session, questions, record, position, item, report)
     wanted_fields = {bank.slug for bank in banks}
     for slug, record in fields.items():
@@ -79,6 +83,21 @@ def sync_banks(session: Session, banks: list[Bank]) -> SyncReport:
     return report
 
 
+def _follow_aliases(
+    existing: dict[str, Question], item: BankQuestion, report: SyncReport
+) -> None:
+    """A question that moved fields under a new id keeps its row, so its history."""
+    if item.key in existing:
+        return
+    for alias in item.aliases:
+        moved = existing.pop(alias, None)
+        if moved is not None:
+            moved.key = item.key
+            existing[item.key] = moved
+            report.renamed += 1
+            return
+
+
 def _sync_question(
     session: Session,
     existing: dict[str, Question],
@@ -92,10 +111,12 @@ def _sync_question(
         "position": position,
         "text": item.text,
         "kind": item.kind,
+        "level": item.level,
         "difficulty": item.difficulty,
         "target_seconds": item.target_seconds,
         "guidance": item.guidance,
         "follow_ups": list(item.follow_ups),
+        "aliases": list(item.aliases),
     }
     question = existing.get(item.key)
     if question is None:

@@ -7,13 +7,35 @@ import statistics
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from pathlib import Path
 
+from mockint.bank_similarity import (
+    near_duplicates_across,
+    near_duplicates_within,
+)
+
 KINDS = ("background", "behavioral", "situational", "technical")
-FIELD_KEYS = {"slug", "name", "id_prefix", "description"}
-QUESTION_KEYS = {"id", "text", "kind", "difficulty", "target_seconds", "guidance"}
-OPTIONAL_QUESTION_KEYS = {"follow_ups"}
+# Career stage a question is asked at, independent of its difficulty.
+LEVELS = ("entry", "experienced", "manager")
+GROUPS = (
+    "Technology",
+    "Business",
+    "Care and education",
+    "Service and operations",
+    "Everyone",
+)
+FIELD_KEYS = {"slug", "name", "id_prefix", "description", "group"}
+QUESTION_KEYS = {
+    "id",
+    "text",
+    "kind",
+    "level",
+    "difficulty",
+    "target_seconds",
+    "guidance",
+    "follow_ups",
+}
+OPTIONAL_QUESTION_KEYS = {"aliases"}
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 PREFIX_PATTERN = re.compile(r"[a-z][a-z0-9]{0,15}")
 ID_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
@@ -21,12 +43,11 @@ MAX_ID_LENGTH = 80
 MAX_TEXT_LENGTH = 1000
 MAX_POINT_LENGTH = 400
 GUIDANCE_POINTS = (2, 5)
-MAX_FOLLOW_UPS = 4
+FOLLOW_UPS = (2, 4)
 TARGET_SECONDS = (15, 1800)
 DIFFICULTIES = (1, 2, 3)
-# Two questions in one field whose normalised texts are at least this similar
-# (difflib ratio) are reported as near-duplicates.
-NEAR_DUPLICATE_RATIO = 0.9
+# Pairs of questions in different fields meant to read alike (curated).
+ALLOWED_SIMILAR_FILE = "similar-allowed.toml"
 # Kept for the personal "My questions" field (mockint.own_questions).
 PERSONAL_FIELD_SLUG = "my-questions"
 PERSONAL_ID_PREFIX = "my"
@@ -43,6 +64,9 @@ class BankQuestion:
     target_seconds: int
     guidance: str
     follow_ups: tuple[str, ...]
+    level: str = "experienced"
+    # Former ids of a question moved here from another field: history follows.
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,6 +79,7 @@ class Bank:
     description: str
     id_prefix: str
     questions: tuple[BankQuestion, ...]
+    group: str = "Everyone"
 
 
 class BankError(Exception):
@@ -75,16 +100,36 @@ class _Checker:
         self.problems.append(f"{where}: {problem}")
 
 
+def allowed_pairs(path: Path, check: _Checker) -> set[frozenset[str]]:
+    """The pairs of question ids meant to read alike, from the curated list."""
+    if not path.exists():
+        return set()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        check.report(path.name, f"invalid TOML: {error}")
+        return set()
+    pairs = set()
+    for number, pair in enumerate(data.get("pairs", []), start=1):
+        if not isinstance(pair, dict) or not all(
+            isinstance(pair.get(key), str) and pair.get(key)
+            for key in ("a", "b", "why")
+        ):
+            check.report(path.name, f"pair #{number}: needs a, b and why")
+            continue
+        pairs.add(frozenset((pair["a"], pair["b"])))
+    return pairs
+
+
 def bank_files(path: Path) -> list[Path]:
     """Return the bank files at path: the file itself, or a folder's *.toml."""
     if path.is_dir():
-        return sorted(p for p in path.glob("*.toml") if p.is_file())
+        return sorted(
+            p
+            for p in path.glob("*.toml")
+            if p.is_file() and p.name != ALLOWED_SIMILAR_FILE
+        )
     return [path]
-
-
-def normalise_text(text: str) -> str:
-    """Lowercase, drop punctuation and fold white space, for comparing texts."""
-    return " ".join(re.sub(r"[^a-z0-9\s]", "", text.lower()).split())
 
 
 def guidance_points(guidance: str) -> list[str]:
@@ -129,6 +174,11 @@ def _check_field(raw: object, where: str, check: _Checker) -> dict[str, str] | N
             where,
             f"[field]: id_prefix '{raw['id_prefix']}' must be a lowercase word "
             "of at most 16 letters and digits",
+        )
+        ok = False
+    if raw["group"] not in GROUPS:
+        check.report(
+            where, f"[field]: group {raw['group']!r} must be one of {', '.join(GROUPS)}"
         )
         ok = False
     if raw["slug"] == PERSONAL_FIELD_SLUG or raw["id_prefix"] == PERSONAL_ID_PREFIX:
@@ -206,13 +256,23 @@ def _check_question(  # noqa: C901 - one flat list of rules reads best here
                 bad(f"guidance has {len(points)} points; write {low} to {high}")
             elif any(len(line) > MAX_POINT_LENGTH for line in points):
                 bad(f"a guidance point is longer than {MAX_POINT_LENGTH} characters")
+    level = raw.get("level")
+    if "level" in raw and level not in LEVELS:
+        bad(f"level {level!r} must be one of {', '.join(LEVELS)}")
     follow_ups = raw.get("follow_ups", [])
+    low, high = FOLLOW_UPS
     if not isinstance(follow_ups, list) or not all(
         isinstance(item, str) and item.strip() for item in follow_ups
     ):
         bad("'follow_ups' must be a list of non-empty strings")
-    elif "follow_ups" in raw and not 1 <= len(follow_ups) <= MAX_FOLLOW_UPS:
-        bad(f"'follow_ups' must hold 1 to {MAX_FOLLOW_UPS} questions (or be left out)")
+    elif "follow_ups" in raw and not low <= len(follow_ups) <= high:
+        bad(f"'follow_ups' must hold {low} to {high} questions")
+    aliases = raw.get("aliases", [])
+    if not isinstance(aliases, list) or not all(
+        isinstance(alias, str) and ID_PATTERN.fullmatch(alias) and alias != key
+        for alias in aliases
+    ):
+        bad("'aliases' must be a list of former ids (lowercase-with-hyphens)")
 
     if len(check.problems) > problems_before:
         return None
@@ -224,24 +284,17 @@ def _check_question(  # noqa: C901 - one flat list of rules reads best here
         target_seconds=target,
         guidance=guidance.strip(),
         follow_ups=tuple(item.strip() for item in follow_ups),
+        level=level,
+        aliases=tuple(aliases),
     )
 
 
 def _check_near_duplicates(bank: Bank, check: _Checker) -> None:
-    texts = [(q.key, normalise_text(q.text)) for q in bank.questions]
-    for i, (key_a, text_a) in enumerate(texts):
-        matcher = SequenceMatcher(None, text_a, autojunk=False)
-        for key_b, text_b in texts[i + 1 :]:
-            matcher.set_seq2(text_b)
-            if (
-                matcher.real_quick_ratio() >= NEAR_DUPLICATE_RATIO
-                and matcher.quick_ratio() >= NEAR_DUPLICATE_RATIO
-                and (ratio := matcher.ratio()) >= NEAR_DUPLICATE_RATIO
-            ):
-                check.report(
-                    bank.path.name,
-                    f"{key_b}: near-duplicate of {key_a} (similarity {ratio:.2f})",
-                )
+    for key_a, key_b, ratio in near_duplicates_within(bank.questions):
+        check.report(
+            bank.path.name,
+            f"{key_b}: near-duplicate of {key_a} (similarity {ratio:.2f})",
+        )
 
 
 def _read_bank(path: Path, check: _Checker) -> Bank | None:
@@ -281,6 +334,7 @@ def _read_bank(path: Path, check: _Checker) -> Bank | None:
         description=meta["description"].strip(),
         id_prefix=prefix,
         questions=tuple(questions),
+        group=meta["group"],
     )
 
 
@@ -294,6 +348,9 @@ def load_banks(path: Path) -> list[Bank]:
     _check_across_files(files, check)
     for bank in banks:
         _check_near_duplicates(bank, check)
+    allowed_file = (path if path.is_dir() else path.parent) / ALLOWED_SIMILAR_FILE
+    for problem in near_duplicates_across(banks, allowed_pairs(allowed_file, check)):
+        check.report(*problem)
     if check.problems:
         raise BankError(check.problems)
     return banks
@@ -328,12 +385,22 @@ def _check_across_files(files: list[Path], check: _Checker) -> None:
             key = raw.get("id") if isinstance(raw, dict) else None
             if not isinstance(key, str) or not key:
                 continue
-            if key in seen_ids:
-                other = seen_ids[key]
-                place = "earlier in this file" if other == path.name else f"in {other}"
-                check.report(path.name, f"{key}: duplicate id (also {place})")
-            else:
-                seen_ids[key] = path.name
+            aliases = raw.get("aliases", [])
+            names = (
+                [key] + [a for a in aliases if isinstance(a, str)]
+                if isinstance(aliases, list)
+                else [key]
+            )
+            for name in names:
+                if name in seen_ids:
+                    other = seen_ids[name]
+                    place = (
+                        "earlier in this file" if other == path.name else f"in {other}"
+                    )
+                    what = "duplicate id" if name == key else f"alias {name} is taken"
+                    check.report(path.name, f"{key}: {what} (also {place})")
+                else:
+                    seen_ids[name] = path.name
 
 
 @dataclass(frozen=True)
@@ -344,6 +411,7 @@ class FieldStats:
     name: str
     questions: int
     kinds: dict[str, int]
+    levels: dict[str, int]
     difficulty: dict[int, int]
     median_target_seconds: float
     with_follow_ups: float
@@ -356,6 +424,7 @@ def bank_stats(banks: list[Bank]) -> list[FieldStats]:
     for bank in banks:
         questions = bank.questions
         kinds = Counter(q.kind for q in questions)
+        levels = Counter(q.level for q in questions)
         difficulty = Counter(q.difficulty for q in questions)
         stats.append(
             FieldStats(
@@ -363,6 +432,7 @@ def bank_stats(banks: list[Bank]) -> list[FieldStats]:
                 name=bank.name,
                 questions=len(questions),
                 kinds={kind: kinds.get(kind, 0) for kind in KINDS},
+                levels={level: levels.get(level, 0) for level in LEVELS},
                 difficulty={level: difficulty.get(level, 0) for level in DIFFICULTIES},
                 median_target_seconds=statistics.median(
                     q.target_seconds for q in questions

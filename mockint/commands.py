@@ -71,22 +71,25 @@ def sync_command(directory: Path | None) -> None:
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 def stats_command(path: Path | None, as_json: bool) -> None:
-    """Print per-field numbers: questions, kinds, difficulty, target times."""
+    """Print per-field numbers: questions, kinds, levels, difficulty, targets."""
     stats = bank_stats(_load_or_fail(path or _default_dir()))
     if as_json:
         click.echo(json.dumps([asdict(row) for row in stats], indent=2))
         return
     header = (
         f"{'field':<28} {'qs':>4} {'bg':>3} {'beh':>3} {'sit':>3} {'tech':>4} "
+        f"{'ent':>3} {'exp':>3} {'mgr':>3} "
         f"{'d1':>3} {'d2':>3} {'d3':>3} {'median s':>8} {'follow-ups':>10}"
     )
     click.echo(header)
     for row in stats:
-        kinds, levels = row.kinds, row.difficulty
+        kinds, levels, hard = row.kinds, row.levels, row.difficulty
         click.echo(
             f"{row.name[:28]:<28} {row.questions:>4} {kinds['background']:>3} "
             f"{kinds['behavioral']:>3} {kinds['situational']:>3} "
-            f"{kinds['technical']:>4} {levels[1]:>3} {levels[2]:>3} {levels[3]:>3} "
+            f"{kinds['technical']:>4} {levels['entry']:>3} "
+            f"{levels['experienced']:>3} {levels['manager']:>3} "
+            f"{hard[1]:>3} {hard[2]:>3} {hard[3]:>3} "
             f"{row.median_target_seconds:>8g} {row.with_follow_ups:>10.0%}"
         )
     total = sum(row.questions for row in stats)

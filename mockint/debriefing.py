@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from mockint.banks import normalise_text
+from mockint.bank_similarity import normalise_text
 from mockint.models import (
     AnswerOutline,
     Attempt,

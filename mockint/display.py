@@ -8,7 +8,7 @@ from flask import Flask
 
 from mockint.charts import points_attr, sparkline
 from mockint.identity import current_zone
-from mockint.models import RATING_LABELS, utcnow
+from mockint.models import LEVEL_LABELS, RATING_LABELS, utcnow
 
 KIND_LABELS = {
     "background": "Background",
@@ -75,6 +75,7 @@ def init_app(app: Flask) -> None:
         app.add_template_filter(function)
     app.jinja_env.globals.update(
         RATING_LABELS=RATING_LABELS,
+        LEVEL_LABELS=LEVEL_LABELS,
         KIND_LABELS=KIND_LABELS,
         DIFFICULTY_LABELS=DIFFICULTY_LABELS,
         CATEGORY_LABELS=CATEGORY_LABELS,

@@ -15,9 +15,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from mockint.banks import DIFFICULTIES, KINDS, PERSONAL_ID_PREFIX, SLUG_PATTERN
+from mockint.banks import (
+    DIFFICULTIES,
+    KINDS,
+    LEVELS,
+    PERSONAL_ID_PREFIX,
+    SLUG_PATTERN,
+)
 from mockint.localtime import is_valid_zone
 from mockint.outlines import MAX_OUTLINE_LENGTH
+from mockint.own_questions import MAX_TEXT_LENGTH as MAX_QUESTION_LENGTH
 from mockint.rounds import MAX_ELAPSED_SECONDS, MAX_NOTE_LENGTH
 
 EXPORT_FORMAT = "mockint-export"
@@ -116,6 +123,7 @@ class OwnQuestionEntry:
     guidance: tuple[str, ...]
     follow_ups: tuple[str, ...]
     archived_at: datetime | None
+    level: str = "experienced"
 
 
 @dataclass(frozen=True, slots=True)
@@ -578,13 +586,18 @@ class _Checker:
             if entry is None:
                 continue
             count = len(self.problems)
-            key = self.text(entry.get("id"), where, "id", 80, OWN_KEY_PATTERN)
+            key = self.text(
+                entry.get("id"), where, "id", MAX_KEY_LENGTH, OWN_KEY_PATTERN
+            )
             if key is not None and key in checked:
                 self.add(where, f"id {key} is used by an earlier question")
-            text = self.text(entry.get("text"), where, "text", 1000)
+            text = self.text(entry.get("text"), where, "text", MAX_QUESTION_LENGTH)
             kind = entry.get("kind")
             if kind not in KINDS:
                 self.add(where, f"kind must be one of {', '.join(KINDS)}")
+            level = entry.get("level", "experienced")
+            if level not in LEVELS:
+                self.add(where, f"level must be one of {', '.join(LEVELS)}")
             difficulty = entry.get("difficulty")
             if type(difficulty) is not int or difficulty not in DIFFICULTIES:
                 self.add(where, "difficulty must be 1, 2 or 3")
@@ -606,6 +619,7 @@ class _Checker:
                     guidance or (),
                     follow_ups or (),
                     archived,
+                    level,
                 )
         return list(checked.values())
 

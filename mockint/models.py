@@ -11,6 +11,7 @@ from flask_login import UserMixin
 from mockint.extensions import db
 
 RATING_LABELS = {1: "Stumped", 2: "Shaky", 3: "Solid", 4: "Nailed it"}
+LEVEL_LABELS = {"entry": "Entry", "experienced": "Experienced", "manager": "Manager"}
 SHAKY_AT_MOST = 2  # a last rating of Stumped or Shaky means "still shaky"
 
 
@@ -62,6 +63,8 @@ class User(UserMixin, db.Model):
     timezone: so.Mapped[str] = so.mapped_column(
         sa.String(64), default="UTC", server_default="UTC"
     )
+    # The level rounds default to (entry, experienced, manager), or None: any.
+    level: so.Mapped[str | None] = so.mapped_column(sa.String(12))
 
     @property
     def is_guest(self) -> bool:
@@ -115,6 +118,10 @@ class Field(db.Model):
     personal: so.Mapped[bool] = so.mapped_column(
         default=False, server_default=sa.false()
     )
+    # How the home page groups fields ("Technology", "Business", ...).
+    group: so.Mapped[str] = so.mapped_column(
+        sa.String(40), default="Everyone", server_default="Everyone"
+    )
 
     questions: so.WriteOnlyMapped[Question] = so.relationship(back_populates="field")
 
@@ -132,10 +139,18 @@ class Question(db.Model):
     position: so.Mapped[int] = so.mapped_column(default=0)
     text: so.Mapped[str] = so.mapped_column(sa.Text)
     kind: so.Mapped[str] = so.mapped_column(sa.String(16))
+    # entry, experienced or manager: the career stage it is asked at.
+    level: so.Mapped[str] = so.mapped_column(
+        sa.String(12), default="experienced", server_default="experienced"
+    )
     difficulty: so.Mapped[int]
     target_seconds: so.Mapped[int]
     guidance: so.Mapped[str] = so.mapped_column(sa.Text)
     follow_ups: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    # Former ids of a bank question that moved between fields.
+    aliases: so.Mapped[list[str]] = so.mapped_column(
+        sa.JSON, default=list, server_default="[]"
+    )
     archived_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     # Set for a user's private question; None for bank questions.
     owner_id: so.Mapped[int | None] = so.mapped_column(

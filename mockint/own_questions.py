@@ -9,18 +9,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
-from mockint.banks import (
-    NEAR_DUPLICATE_RATIO,
-    PERSONAL_FIELD_SLUG,
-    PERSONAL_ID_PREFIX,
-    normalise_text,
-)
+from mockint.bank_similarity import NEAR_DUPLICATE_RATIO, normalise_text, similarity
+from mockint.banks import PERSONAL_FIELD_SLUG, PERSONAL_ID_PREFIX
 from mockint.models import Field, Question, utcnow
 
 PERSONAL_SLUG = PERSONAL_FIELD_SLUG
@@ -43,6 +38,7 @@ class QuestionDraft:
     target_seconds: int
     guidance_points: tuple[str, ...] = ()
     follow_ups: tuple[str, ...] = ()
+    level: str = "experienced"
 
 
 def personal_field(session: Session) -> Field:
@@ -96,6 +92,7 @@ def add_question(session: Session, user_id: int, draft: QuestionDraft) -> Questi
         position=0,
         text=draft.text.strip(),
         kind=draft.kind,
+        level=draft.level,
         difficulty=draft.difficulty,
         target_seconds=draft.target_seconds,
         guidance=_guidance_text(draft.guidance_points),
@@ -110,6 +107,7 @@ def update_question(question: Question, draft: QuestionDraft) -> None:
     """Change a private question's text, settings, guidance and follow-ups."""
     question.text = draft.text.strip()
     question.kind = draft.kind
+    question.level = draft.level
     question.difficulty = draft.difficulty
     question.target_seconds = draft.target_seconds
     question.guidance = _guidance_text(draft.guidance_points)
@@ -176,15 +174,9 @@ def similar_questions(
         )
         .options(joinedload(Question.field))
     )
-    matcher = SequenceMatcher(None, autojunk=False)
-    matcher.set_seq2(wanted)  # the side difflib analyses once and caches
     found = []
     for candidate in candidates:
-        matcher.set_seq1(normalise_text(candidate.text))
-        if (
-            matcher.real_quick_ratio() >= NEAR_DUPLICATE_RATIO
-            and matcher.quick_ratio() >= NEAR_DUPLICATE_RATIO
-            and (ratio := matcher.ratio()) >= NEAR_DUPLICATE_RATIO
-        ):
+        text = normalise_text(candidate.text)
+        if ratio := similarity(wanted, text, NEAR_DUPLICATE_RATIO):
             found.append(Similar(candidate, round(ratio, 2)))
     return sorted(found, key=lambda similar: -similar.ratio)

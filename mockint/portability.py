@@ -184,6 +184,7 @@ def export_preparation(session: Session, user: User) -> dict[str, Any]:
                 "id": question.key,
                 "text": question.text,
                 "kind": question.kind,
+                "level": question.level,
                 "difficulty": question.difficulty,
                 "target_seconds": question.target_seconds,
                 "guidance": question.guidance_points,
@@ -345,6 +346,7 @@ def import_profile(session: Session, user: User, prepared: PreparedImport) -> in
             )
         ).all()
     )
+    question_ids |= _moved_questions(session, keys - question_ids.keys())
     question_ids |= _insert_own_questions(session, user.id, document)
     unknown = sorted(keys - question_ids.keys())
     if unknown:
@@ -446,6 +448,21 @@ def import_profile(session: Session, user: User, prepared: PreparedImport) -> in
     return prepared.attempt_count
 
 
+def _moved_questions(session: Session, keys: set[str]) -> dict[str, int]:
+    """Ids of bank questions that moved fields, by the old ids a file may hold."""
+    if not keys:
+        return {}
+    found = {}
+    rows = session.execute(
+        sa.select(Question.id, Question.aliases).where(Question.owner_id.is_(None))
+    )
+    for question_id, aliases in rows:
+        for alias in aliases or ():
+            if alias in keys:
+                found[alias] = question_id
+    return found
+
+
 def _insert_own_questions(
     session: Session, user_id: int, document: ExportDocument
 ) -> dict[str, int]:
@@ -472,6 +489,7 @@ def _insert_own_questions(
             position=0,
             text=entry.text,
             kind=entry.kind,
+            level=entry.level,
             difficulty=entry.difficulty,
             target_seconds=entry.target_seconds,
             guidance="\n".join(f"- {point}" for point in entry.guidance),

@@ -42,7 +42,11 @@ class WeakQuestion:
 
 
 def _cards_with_questions(
-    session: Session, user_id: int, field_id: int | None, kind: str | None
+    session: Session,
+    user_id: int,
+    field_id: int | None,
+    kind: str | None,
+    level: str | None = None,
 ) -> list[ReviewCard]:
     query = (
         sa.select(ReviewCard)
@@ -50,14 +54,15 @@ def _cards_with_questions(
         .join(Question.field)
         .options(contains_eager(ReviewCard.question).contains_eager(Question.field))
         .where(
-            ReviewCard.user_id == user_id, *_question_filters(user_id, field_id, kind)
+            ReviewCard.user_id == user_id,
+            *_question_filters(user_id, field_id, kind, level),
         )
     )
     return list(session.scalars(query))
 
 
 def _question_filters(
-    user_id: int, field_id: int | None, kind: str | None
+    user_id: int, field_id: int | None, kind: str | None, level: str | None = None
 ) -> list[sa.ColumnElement]:
     """Active questions the user may see, optionally of one field and one kind."""
     filters = [Question.archived_at.is_(None), Question.visible_to(user_id)]
@@ -65,6 +70,8 @@ def _question_filters(
         filters.append(Question.field_id == field_id)
     if kind:
         filters.append(Question.kind == kind)
+    if level:
+        filters.append(Question.level == level)
     return filters
 
 
@@ -75,6 +82,7 @@ def ranked_questions(
     zone: ZoneInfo,
     field_id: int | None = None,
     kind: str | None = None,
+    level: str | None = None,
 ) -> list[WeakQuestion]:
     """The user's practised questions, weakest first."""
     day_end = end_of_local_day(now, zone)
@@ -87,7 +95,7 @@ def ranked_questions(
             category=category(card),
             due_by_today_end=card.due < day_end,
         )
-        for card in _cards_with_questions(session, user_id, field_id, kind)
+        for card in _cards_with_questions(session, user_id, field_id, kind, level)
     ]
     ranked.sort(key=lambda item: (-item.weakness, item.card.due, item.question.id))
     return ranked
@@ -101,9 +109,10 @@ def drill_questions(
     count: int,
     field_id: int | None = None,
     kind: str | None = None,
+    level: str | None = None,
 ) -> list[Question]:
     """The N questions to drill: due or shaky ones first, weakest leading."""
-    ranked = ranked_questions(session, user_id, now, zone, field_id, kind)
+    ranked = ranked_questions(session, user_id, now, zone, field_id, kind, level)
     ranked.sort(
         key=lambda item: (not (item.due_by_today_end or item.category == "shaky"),)
     )
@@ -128,9 +137,10 @@ def state_counts(
     zone: ZoneInfo,
     field_id: int | None = None,
     kind: str | None = None,
+    level: str | None = None,
 ) -> StateCounts:
     """Count questions by state with one aggregate over the user's cards."""
-    question_filter = _question_filters(user_id, field_id, kind)
+    question_filter = _question_filters(user_id, field_id, kind, level)
     total = session.scalar(
         sa.select(sa.func.count(Question.id)).where(*question_filter)
     )

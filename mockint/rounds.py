@@ -113,6 +113,7 @@ def field_questions(
     user_id: int | None,
     kind: str | None = None,
     difficulty: int | None = None,
+    level: str | None = None,
 ) -> list[Question]:
     """Return a field's active questions the user may see, in order, filtered."""
     query = sa.select(Question).where(
@@ -124,6 +125,8 @@ def field_questions(
         query = query.where(Question.kind == kind)
     if difficulty:
         query = query.where(Question.difficulty == difficulty)
+    if level:
+        query = query.where(Question.level == level)
     return list(session.scalars(query.order_by(Question.position, Question.id)))
 
 
@@ -185,10 +188,15 @@ def start_round(
 
 
 def start_field_round(
-    session: Session, user_id: int, field: Field, size: int, rng: random.Random
+    session: Session,
+    user_id: int,
+    field: Field,
+    size: int,
+    rng: random.Random,
+    level: str | None = None,
 ) -> Round:
     """Start a round of `size` questions from a field, weakest and unseen first."""
-    questions = field_questions(session, field.id, user_id)
+    questions = field_questions(session, field.id, user_id, level=level)
     cards = cards_by_question(session, user_id, [q.id for q in questions])
     ordered = order_for_practice(questions, cards, utcnow(), rng)
     return start_round(session, user_id, field, ordered[:size])

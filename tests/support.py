@@ -172,11 +172,13 @@ GOOD_QUESTION = """
 id = "tt-good"
 text = "Tell me about a project you are proud of."
 kind = "behavioral"
+level = "experienced"
 difficulty = 2
 target_seconds = 120
 guidance = \"\"\"
 - Names the goal and the candidate's own part.
 - Ends with a measurable result.\"\"\"
+follow_ups = ["What would you change?", "Who else made it work?"]
 """
 
 FIELD = """
@@ -184,6 +186,7 @@ FIELD = """
 slug = "test-field"
 name = "Test Field"
 id_prefix = "tt"
+group = "Everyone"
 description = "For the loader's tests."
 """
 
@@ -201,11 +204,13 @@ def question(**overrides: object) -> str:
         "id": '"tt-q"',
         "text": '"What would you do if the build broke before a release?"',
         "kind": '"situational"',
+        "level": '"experienced"',
         "difficulty": "2",
         "target_seconds": "90",
         "guidance": (
             '"""\n- Stops the line and tells the team.\n- Fixes or rolls back."""'
         ),
+        "follow_ups": '["Who do you tell first?", "What if the fix fails?"]',
     }
     for key, value in overrides.items():
         if value is None:

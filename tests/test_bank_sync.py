@@ -79,3 +79,43 @@ class TestSync:
         rows = json.loads(result.output)
         assert [row["slug"] for row in rows] == ["alpha-field", "beta-field"]
         assert rows[0]["questions"] == 6
+
+
+def test_a_question_moved_to_another_field_keeps_its_history(
+    app: Flask, app_ctx: None, tmp_path: Path
+) -> None:
+    from mockint.models import Attempt, User, utcnow
+
+    folder = tmp_path / "moved"
+    folder.mkdir()
+    write_bank(folder, "a.toml", FIELD + question(id='"tt-old"', text='"Estimate it."'))
+    sync_banks(db.session, load_banks(folder))
+    user = User()
+    db.session.add(user)
+    db.session.flush()
+    old = db.session.scalar(db.select(Question).where(Question.key == "tt-old"))
+    db.session.add(
+        Attempt(
+            user_id=user.id,
+            question_id=old.id,
+            rating=2,
+            elapsed_seconds=60,
+            shown_at=utcnow(),
+            answered_at=utcnow(),
+        )
+    )
+    db.session.commit()
+    other = FIELD.replace('"test-field"', '"other-field"').replace('"tt"', '"ot"')
+    write_bank(folder, "a.toml", FIELD + question(id='"tt-stays"'))
+    write_bank(
+        folder,
+        "b.toml",
+        other + question(id='"ot-new"', text='"Estimate it."', aliases='["tt-old"]'),
+    )
+    report = sync_banks(db.session, load_banks(folder))
+    db.session.commit()
+    assert report.renamed == 1 and "1 moved under a new id" in report.summary()
+    moved = db.session.scalar(db.select(Question).where(Question.key == "ot-new"))
+    assert moved.id == old.id and moved.field.slug == "other-field"
+    assert moved.archived_at is None and moved.aliases == ["tt-old"]
+    assert db.session.scalar(db.select(Attempt.question_id)) == moved.id

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from mockint.banks import (
     KINDS,
+    LEVELS,
     BankError,
     bank_stats,
     guidance_points,
@@ -31,7 +33,12 @@ def test_good_bank_loads(tmp_path: Path) -> None:
     [bank] = load_banks(tmp_path)
     assert bank.slug == "test-field"
     assert bank.questions[0].key == "tt-good"
-    assert bank.questions[0].follow_ups == ()
+    assert bank.questions[0].level == "experienced"
+    assert bank.group == "Everyone"
+    assert bank.questions[0].follow_ups == (
+        "What would you change?",
+        "Who else made it work?",
+    )
 
 
 @pytest.mark.parametrize(
@@ -61,7 +68,12 @@ def test_good_bank_loads(tmp_path: Path) -> None:
             "bank.toml: tt-q: 'follow_ups' must be a list",
         ),
         ({"follow_ups": '[""]'}, "bank.toml: tt-q: 'follow_ups' must be a list"),
-        ({"follow_ups": "[]"}, "bank.toml: tt-q: 'follow_ups' must hold 1 to 4"),
+        ({"follow_ups": "[]"}, "bank.toml: tt-q: 'follow_ups' must hold 2 to 4"),
+        ({"follow_ups": '["Why?"]'}, "bank.toml: tt-q: 'follow_ups' must hold 2 to 4"),
+        ({"follow_ups": None}, "bank.toml: tt-q: missing key 'follow_ups'"),
+        ({"level": None}, "bank.toml: tt-q: missing key 'level'"),
+        ({"level": '"senior"'}, "bank.toml: tt-q: level 'senior' must be one of"),
+        ({"aliases": '["Not An Id"]'}, "bank.toml: tt-q: 'aliases' must be a list"),
         ({"id": '"TT Q"'}, "bank.toml: TT Q: id 'TT Q' must be lowercase words"),
         ({"id": '"xx-q"'}, "bank.toml: xx-q: id 'xx-q' must start with the field's"),
         ({"id": None}, "bank.toml: question #1: missing key 'id'"),
@@ -78,7 +90,7 @@ def test_invalid_toml_names_file_and_line(tmp_path: Path) -> None:
     problems = problems_for(tmp_path, FIELD + '\n[[questions]]\nid = "tt-x\n')
     assert len(problems) == 1
     assert problems[0].startswith("bank.toml: invalid TOML:")
-    assert "line 9" in problems[0]
+    assert "line 10" in problems[0]
 
 
 @pytest.mark.parametrize(
@@ -153,7 +165,8 @@ def test_stats_describe_each_bank() -> None:
         "technical": 1,
     }
     assert stats.median_target_seconds == 105
-    assert stats.with_follow_ups == 0.5
+    assert stats.with_follow_ups == 1.0
+    assert stats.levels == {"entry": 1, "experienced": 1, "manager": 0}
 
 
 def test_shipped_banks_meet_the_promised_breadth() -> None:
@@ -179,3 +192,60 @@ def test_shipped_target_times_fit_the_kind() -> None:
         for q in bank.questions:
             if q.kind == "background" and q.difficulty == 1:
                 assert q.target_seconds <= 180, q.key
+
+
+def _other_field(body: str) -> str:
+    return (
+        FIELD.replace('"test-field"', '"other-field"')
+        .replace('"tt"', '"ot"')
+        .replace("Test Field", "Other Field")
+        + body
+    )
+
+
+def test_a_field_needs_a_known_group(tmp_path: Path) -> None:
+    body = FIELD.replace('group = "Everyone"', 'group = "Misc"') + GOOD_QUESTION
+    problems = problems_for(tmp_path, body)
+    assert any("group 'Misc' must be one of" in p for p in problems)
+
+
+def test_near_duplicates_across_fields_need_a_person_to_allow_them(
+    tmp_path: Path,
+) -> None:
+    first = question(
+        id='"tt-phish"', text='"A user clicked a phishing link: now what?"'
+    )
+    second = question(
+        id='"ot-phish"', text='"A user clicked a phishing link. Now what?"'
+    )
+    write_bank(tmp_path, "a.toml", FIELD + first)
+    write_bank(tmp_path, "b.toml", _other_field(second))
+    with pytest.raises(BankError) as caught:
+        load_banks(tmp_path)
+    [problem] = caught.value.problems
+    assert problem.startswith("b.toml: ot-phish: reads like tt-phish in a.toml")
+    write_bank(
+        tmp_path,
+        "similar-allowed.toml",
+        '[[pairs]]\na = "tt-phish"\nb = "ot-phish"\nwhy = "Asked in both roles."\n',
+    )
+    assert len(load_banks(tmp_path)) == 2  # the allow-list is not a bank
+
+
+def test_an_alias_may_not_shadow_another_id(tmp_path: Path) -> None:
+    body = (
+        FIELD
+        + question(id='"tt-one"')
+        + question(id='"tt-two"', text='"Another question?"', aliases='["tt-one"]')
+    )
+    problems = problems_for(tmp_path, body)
+    assert any("tt-two: alias tt-one is taken" in p for p in problems)
+
+
+def test_every_shipped_field_has_each_level_and_two_follow_ups() -> None:
+    """Six questions or more of each level (Graduate is mostly entry)."""
+    for bank in load_banks(PROJECT_ROOT / "questions"):
+        levels = Counter(q.level for q in bank.questions)
+        if bank.slug != "graduate-entry-level":
+            assert all(levels[level] >= 6 for level in LEVELS), (bank.slug, levels)
+        assert all(len(q.follow_ups) >= 2 for q in bank.questions), bank.slug

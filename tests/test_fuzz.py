@@ -44,6 +44,7 @@ FUZZ = settings(
 # Counting refusals is how throttling works: these tables may change on a 4xx.
 WRITTEN_ON_REFUSAL = {FailedLogin.__tablename__, RateEvent.__tablename__}
 FIELD_NAMES = [
+    "level",
     "day",
     "time",
     "company",
@@ -245,6 +246,7 @@ class Fuzzer:
             "accounts.end_other_sessions_view": "/account/sessions/end-others",
             "accounts.change_password": "/account/password",
             "settings.set_timezone": "/account/timezone",
+            "settings.set_level": "/account/level",
             "settings.import_json": "/account/import",
             "prepare.add_own_question": "/my-questions/new",
             "prepare.edit_own_question": f"/my-questions/{self.own_key}/edit",
@@ -334,6 +336,7 @@ ENDPOINTS = sorted(
         "accounts.end_other_sessions_view",
         "accounts.change_password",
         "settings.set_timezone",
+        "settings.set_level",
         "settings.import_json",
     ]
 )

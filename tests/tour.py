@@ -58,6 +58,8 @@ def visitor_pages(app: Flask, headers: dict[str, str]) -> list[Visit]:
     """Every page someone who has never practised can open, forms with errors too."""
     tour = Tour(app.test_client(), headers)
     tour.get("home (visitor)", "/")
+    tour.get("search", "/search?q=conflict")
+    tour.get("search, nothing found", "/search?q=zebra")
     tour.get("field (visitor)", "/fields/alpha-field")
     tour.get("field filtered to nothing", "/fields/beta-field?kind=technical")
     tour.get("review (visitor)", "/review")

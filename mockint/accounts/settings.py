@@ -19,9 +19,10 @@ from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import SelectChoice, SelectField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import AnyOf, InputRequired, ValidationError
 
 from mockint.accounts.forms import ChangePasswordForm, ConfirmForm
+from mockint.banks import LEVELS
 from mockint.extensions import db
 from mockint.identity import (
     client_address,
@@ -37,7 +38,7 @@ from mockint.import_schema import (
 )
 from mockint.localtime import is_valid_zone
 from mockint.login_sessions import sessions_of
-from mockint.models import utcnow
+from mockint.models import LEVEL_LABELS, utcnow
 from mockint.portability import (
     ImportProblem,
     attempts_csv,
@@ -63,6 +64,17 @@ IMPORT_LIMITS = (
 
 def _zone_choices() -> list[SelectChoice]:
     return [SelectChoice(name, name) for name in sorted(available_timezones())]
+
+
+class LevelForm(FlaskForm):
+    """The level rounds start at by default."""
+
+    level = SelectField(
+        "My level",
+        choices=[SelectChoice("", "Any level")]
+        + [SelectChoice(level, LEVEL_LABELS[level]) for level in LEVELS],
+        validators=[AnyOf(("", *LEVELS), "Choose a level from the list.")],
+    )
 
 
 class TimezoneForm(FlaskForm):
@@ -103,6 +115,7 @@ def render_settings(
     import_form: ImportForm | None = None,
     import_problems: list[str] | None = None,
     password_form: ChangePasswordForm | None = None,
+    level_form: LevelForm | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
     """The settings page, with any form given re-rendered with its errors."""
@@ -120,6 +133,8 @@ def render_settings(
         import_form=import_form or ImportForm(formdata=None),
         import_problems=import_problems or [],
         password_form=password_form,
+        level_form=level_form
+        or LevelForm(formdata=None, level=(profile.level or "") if profile else ""),
         login_sessions=sessions_of(db.session, profile.id, utcnow()) if profile else [],
         current_session_id=current_session_id(),
         end_form=ConfirmForm(),
@@ -130,6 +145,20 @@ def render_settings(
 def page() -> ResponseReturnValue:
     """Time zone, export and import."""
     return render_settings()
+
+
+@bp.post("/level")
+def set_level() -> ResponseReturnValue:
+    """Remember the level practice rounds start at."""
+    form = LevelForm()
+    profile = current_profile()
+    if profile is None or not form.validate():
+        return render_settings(level_form=form, status=400)
+    profile.level = form.level.data or None
+    db.session.commit()
+    label = LEVEL_LABELS.get(profile.level or "", "any level")
+    flash(f"Rounds now start at {label.lower()} questions.")
+    return redirect(url_for("settings.page"))
 
 
 @bp.post("/timezone")

@@ -19,8 +19,8 @@ from wtforms.validators import (
     StopValidation,
 )
 
-from mockint.banks import KINDS
-from mockint.models import RATING_LABELS
+from mockint.banks import KINDS, LEVELS
+from mockint.models import LEVEL_LABELS, RATING_LABELS
 from mockint.outlines import MAX_OUTLINE_LENGTH
 from mockint.rounds import MAX_ELAPSED_SECONDS, MAX_NOTE_LENGTH, ROUND_SIZES
 
@@ -51,16 +51,24 @@ class QuestionFilterForm(FlaskForm):
         validators=[Optional()],
     )
 
-    def selected(self) -> tuple[str | None, int | None]:
-        """Return the valid filters chosen, ignoring anything unknown."""
+    level = SelectField(
+        "Level",
+        choices=[SelectChoice("", "Any level")]
+        + [SelectChoice(level, LEVEL_LABELS[level]) for level in LEVELS],
+        validators=[Optional()],
+    )
+
+    def selected(self) -> tuple[str | None, int | None, str | None]:
+        """Return the valid filters chosen (kind, difficulty, level)."""
         kind = self.kind.data if self.kind.data in KINDS else None
-        level = self.difficulty.data
-        difficulty = int(level) if level in ("1", "2", "3") else None
-        return kind, difficulty
+        chosen = self.difficulty.data
+        difficulty = int(chosen) if chosen in ("1", "2", "3") else None
+        level = self.level.data if self.level.data in LEVELS else None
+        return kind, difficulty, level
 
 
 class StartRoundForm(FlaskForm):
-    """Start a round of several questions."""
+    """Start a round of several questions, at one level or any."""
 
     size = RadioField(
         "How many questions?",
@@ -69,6 +77,17 @@ class StartRoundForm(FlaskForm):
         default=5,
         validators=[InputRequired("Choose how many questions.")],
     )
+    level = RadioField(
+        "Level",
+        choices=[SelectChoice("", "Any level")]
+        + [SelectChoice(level, LEVEL_LABELS[level]) for level in LEVELS],
+        default="",
+        validators=[Optional()],
+    )
+
+    def chosen_level(self) -> str | None:
+        """The level asked for, or None for any."""
+        return self.level.data if self.level.data in LEVELS else None
 
 
 class PostOnlyForm(FlaskForm):

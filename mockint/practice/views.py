@@ -21,7 +21,12 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from mockint.charts import rating_lines, time_bars
 from mockint.display import local_date
 from mockint.extensions import csrf, db
-from mockint.identity import current_profile_id, current_zone, ensure_profile
+from mockint.identity import (
+    current_profile,
+    current_profile_id,
+    current_zone,
+    ensure_profile,
+)
 from mockint.models import Field, Question, Round, RoundItem, utcnow
 from mockint.outlines import outline_for, save_outline
 from mockint.practice.forms import (
@@ -45,6 +50,7 @@ from mockint.rounds import (
     start_field_round,
     start_round,
 )
+from mockint.search import grouped, search
 from mockint.upcoming import home_plans
 
 bp = Blueprint("practice", __name__)
@@ -78,14 +84,30 @@ def home() -> str:
     profile_id = current_profile_id()
     now, zone = utcnow(), current_zone()
     counts = state_counts(db.session, profile_id, now, zone) if profile_id else None
+    summaries = field_summaries(db.session, profile_id)
     return render_template(
         "practice/home.html",
-        summaries=field_summaries(db.session, profile_id),
+        summaries=summaries,
+        groups=grouped(summaries),
         counts=counts,
         interviews=home_plans(db.session, profile_id, now, zone),
         post_form=PostOnlyForm(),
         zone=zone,
     )
+
+
+@bp.get("/search")
+def search_page() -> ResponseReturnValue:
+    """Fields and questions matching the words typed (the page or, for the home
+    page's live search, just the results)."""
+    query = request.args.get("q", "")
+    results = search(db.session, current_profile_id(), query)
+    template = (
+        "practice/_search_results.html"
+        if request.args.get("fragment") == "1"
+        else "practice/search.html"
+    )
+    return render_template(template, results=results, post_form=PostOnlyForm())
 
 
 @bp.get("/healthz")
@@ -98,25 +120,27 @@ def healthz() -> ResponseReturnValue:
 @bp.get("/fields/<slug>")
 def field_page(slug: str) -> ResponseReturnValue:
     """Show a field's questions, filterable, with my last ratings."""
-    return _render_field(_active_field(slug), StartRoundForm())
+    profile = current_profile()
+    start_form = StartRoundForm(level=profile.level if profile else "")
+    return _render_field(_active_field(slug), start_form)
 
 
 def _render_field(
     field: Field, start_form: StartRoundForm, status: int = 200
 ) -> tuple[str, int]:
     filters = QuestionFilterForm(formdata=request.args)
-    kind, difficulty = filters.selected()
+    kind, difficulty, level = filters.selected()
     page = render_template(
         "practice/field.html",
         field=field,
         questions=field_questions(
-            db.session, field.id, current_profile_id(), kind, difficulty
+            db.session, field.id, current_profile_id(), kind, difficulty, level
         ),
         ratings=last_ratings(db.session, current_profile_id(), field.id),
         filters=filters,
         start_form=start_form,
         practise_form=PostOnlyForm(),
-        filtered=bool(kind or difficulty),
+        filtered=bool(kind or difficulty or level),
     )
     return page, status
 
@@ -130,11 +154,19 @@ def start_field_round_view(slug: str) -> ResponseReturnValue:
         return _render_field(field, form, 400)
     profile = ensure_profile()
     round_ = start_field_round(
-        db.session, profile.id, field, form.size.data, random.SystemRandom()
+        db.session,
+        profile.id,
+        field,
+        form.size.data,
+        random.SystemRandom(),
+        form.chosen_level(),
     )
     if not round_.items:
         db.session.rollback()
-        flash("No questions to practise here yet.")
+        flash(
+            "No questions to practise here yet"
+            + (" at that level." if form.chosen_level() else ".")
+        )
         return redirect(url_for("practice.field_page", slug=slug))
     db.session.commit()
     return redirect(url_for("practice.round_question", round_id=round_.id, position=1))

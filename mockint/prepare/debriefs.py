@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
-from mockint.banks import normalise_text
+from mockint.bank_similarity import normalise_text
 from mockint.debriefing import (
     TEXT_FIELDS,
     finish,

@@ -12,10 +12,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
-from mockint.banks import KINDS
-from mockint.models import DEBRIEF_KINDS
+from mockint.banks import KINDS, LEVELS
+from mockint.models import DEBRIEF_KINDS, LEVEL_LABELS
 from mockint.own_questions import (
     MAX_POINT_LENGTH,
     MAX_POINTS,
@@ -64,6 +64,14 @@ class OwnQuestionForm(FlaskForm):
         validators=[InputRequired("Choose a kind.")],
         render_kw=SELECT_KW,
     )
+    level = SelectField(
+        "Level",
+        choices=[SelectChoice(level, LEVEL_LABELS[level]) for level in LEVELS],
+        default="experienced",
+        # A form sent without it (an old tab) keeps the default.
+        validators=[AnyOf(LEVELS, message="Choose a level from the list.")],
+        render_kw=SELECT_KW,
+    )
     difficulty = RadioField(
         "Difficulty",
         choices=[
@@ -100,6 +108,7 @@ class OwnQuestionForm(FlaskForm):
         return QuestionDraft(
             text=self.text.data or "",
             kind=self.kind.data,
+            level=self.level.data,
             difficulty=self.difficulty.data,
             target_seconds=self.target_seconds.data,
             guidance_points=lines_of(self.guidance.data or ""),

@@ -85,6 +85,7 @@ def edit_own_question(key: str) -> ResponseReturnValue:
             formdata=None,
             text=question.text,
             kind=question.kind,
+            level=question.level,
             difficulty=question.difficulty,
             target_seconds=question.target_seconds,
             guidance="\n".join(question.guidance_points),

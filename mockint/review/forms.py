@@ -6,8 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, Optional
 
-from mockint.banks import KINDS
-from mockint.models import Field
+from mockint.banks import KINDS, LEVELS
+from mockint.models import LEVEL_LABELS, Field
 
 DRILL_SIZES = (5, 10)
 
@@ -26,17 +26,27 @@ class ReviewFilterForm(FlaskForm):
         validators=[Optional()],
     )
 
+    level = SelectField(
+        "Level",
+        choices=[SelectChoice("", "Any level")]
+        + [SelectChoice(level, LEVEL_LABELS[level]) for level in LEVELS],
+        validators=[Optional()],
+    )
+
     def set_fields(self, fields: list[Field]) -> None:
         """Offer the active fields."""
         self.field.choices = [SelectChoice("", "All fields")] + [
             SelectChoice(f.slug, f.name) for f in fields
         ]
 
-    def selected(self, fields: list[Field]) -> tuple[Field | None, str | None]:
-        """The chosen field and kind, ignoring anything unknown."""
+    def selected(
+        self, fields: list[Field]
+    ) -> tuple[Field | None, str | None, str | None]:
+        """The chosen field, kind and level, ignoring anything unknown."""
         by_slug = {f.slug: f for f in fields}
         kind = self.kind.data if self.kind.data in KINDS else None
-        return by_slug.get(self.field.data or ""), kind
+        level = self.level.data if self.level.data in LEVELS else None
+        return by_slug.get(self.field.data or ""), kind, level
 
 
 class DrillForm(FlaskForm):
@@ -51,3 +61,4 @@ class DrillForm(FlaskForm):
     )
     field = HiddenField()
     kind = HiddenField()
+    level = HiddenField()

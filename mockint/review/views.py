@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from mockint.banks import LEVELS
 from mockint.charts import calendar_cells, rating_lines
 from mockint.extensions import db
 from mockint.identity import current_profile, current_zone
@@ -43,10 +44,13 @@ def _render_review(drill: DrillForm | None, status: int = 200) -> tuple[str, int
     fields = _active_fields()
     filters = ReviewFilterForm(formdata=request.args)
     filters.set_fields(fields)
-    field, kind = filters.selected(fields)
+    field, kind, level = filters.selected(fields)
     if drill is None:
         drill = DrillForm(
-            formdata=None, field=field.slug if field else "", kind=kind or ""
+            formdata=None,
+            field=field.slug if field else "",
+            kind=kind or "",
+            level=level or "",
         )
     profile = current_profile()
     if profile is None:
@@ -56,18 +60,18 @@ def _render_review(drill: DrillForm | None, status: int = 200) -> tuple[str, int
         return page, status
     now, zone = utcnow(), current_zone()
     field_id = field.id if field else None
-    ranked = ranked_questions(db.session, profile.id, now, zone, field_id, kind)
+    ranked = ranked_questions(db.session, profile.id, now, zone, field_id, kind, level)
     show_all = request.args.get("all") == "1"
     page = render_template(
         "review/review.html",
         profile=profile,
         filters=filters,
         drill=drill,
-        counts=state_counts(db.session, profile.id, now, zone, field_id, kind),
+        counts=state_counts(db.session, profile.id, now, zone, field_id, kind, level),
         weakest=ranked if show_all else ranked[:SHOWN_ON_PAGE],
         show_all=show_all,
         ranked_total=len(ranked),
-        filtered=bool(field or kind),
+        filtered=bool(field or kind or level),
     )
     return page, status
 
@@ -82,6 +86,7 @@ def drill() -> ResponseReturnValue:
         return _render_review(form, 400)
     field = by_slug.get(form.field.data or "")
     kind = form.kind.data or None
+    level = form.level.data if form.level.data in LEVELS else None
     profile = current_profile()
     if profile is None:
         flash("Nothing to drill yet: practise a few questions first.")
@@ -94,6 +99,7 @@ def drill() -> ResponseReturnValue:
         form.size.data,
         field.id if field else None,
         kind,
+        level,
     )
     if not questions:
         flash("Nothing to drill yet: practise a few questions first.")

@@ -61,6 +61,7 @@ def visit_every_page(page: Page) -> list[str]:
         "/no-such-page",
         "/my-questions/new",
         "/debriefs",
+        "/search?q=conflict",
     ):
         page.goto(path)
         check()

@@ -1,0 +1,90 @@
+"""Which questions read almost alike: within a field, and across fields.
+
+The rule is difflib's ratio of the texts lowercased, with punctuation dropped and
+white space folded. Used by the bank checker and when a user adds a question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from difflib import SequenceMatcher
+from typing import Protocol
+
+# Two questions in one field at least this similar are near-duplicates.
+NEAR_DUPLICATE_RATIO = 0.9
+# Across fields the bar is lower: a person judges each pair, and pairs meant to
+# be alike are recorded in the banks' allow-list.
+ACROSS_FIELDS_RATIO = 0.8
+
+
+class Text(Protocol):
+    """A question as far as similarity cares: an id and a text."""
+
+    key: str
+    text: str
+
+
+class Field(Protocol):
+    """A bank as far as similarity cares."""
+
+    @property
+    def questions(self) -> Iterable[Text]: ...
+
+    @property
+    def path(self) -> object: ...
+
+
+def normalise_text(text: str) -> str:
+    """Lowercase, drop punctuation and fold white space, for comparing texts."""
+    return " ".join(re.sub(r"[^a-z0-9\s]", "", text.lower()).split())
+
+
+def similarity(a: str, b: str, at_least: float) -> float | None:
+    """The ratio of two normalised texts if it reaches `at_least`, else None."""
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if (
+        matcher.real_quick_ratio() >= at_least
+        and matcher.quick_ratio() >= at_least
+        and (ratio := matcher.ratio()) >= at_least
+    ):
+        return ratio
+    return None
+
+
+def _pairs(
+    left: list[tuple[str, str]], right: list[tuple[str, str]], at_least: float
+) -> Iterator[tuple[str, str, float]]:
+    for key_a, text_a in left:
+        for key_b, text_b in right:
+            if key_a != key_b and (ratio := similarity(text_a, text_b, at_least)):
+                yield key_a, key_b, ratio
+
+
+def near_duplicates_within(
+    questions: Iterable[Text],
+) -> Iterator[tuple[str, str, float]]:
+    """(first id, later id, ratio) for each pair in one field at 0.9 or more."""
+    texts = [(q.key, normalise_text(q.text)) for q in questions]
+    for index, item in enumerate(texts):
+        yield from _pairs([item], texts[index + 1 :], NEAR_DUPLICATE_RATIO)
+
+
+def near_duplicates_across(
+    banks: list[Field], allowed: set[frozenset[str]]
+) -> Iterator[tuple[str, str]]:
+    """(file, problem) for each cross-field pair at 0.8 or more not allowed."""
+    texts = [
+        (bank, [(q.key, normalise_text(q.text)) for q in bank.questions])
+        for bank in banks
+    ]
+    for index, (bank, mine) in enumerate(texts):
+        for other, theirs in texts[index + 1 :]:
+            for key_a, key_b, ratio in _pairs(mine, theirs, ACROSS_FIELDS_RATIO):
+                if frozenset((key_a, key_b)) not in allowed:
+                    yield (
+                        other.path.name,  # type: ignore[attr-defined]
+                        f"{key_b}: reads like {key_a} in {bank.path.name} "  # type: ignore[attr-defined]
+                        f"(similarity {ratio:.2f}); reword it, or record the pair in "
+                        "similar-allowed.toml if they are meant to be alike",
+                    )
