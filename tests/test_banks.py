@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskCliRunner
 
 from mockint.banks import (
     KINDS,
@@ -170,20 +172,30 @@ def test_stats_describe_each_bank() -> None:
 
 
 def test_shipped_banks_meet_the_promised_breadth() -> None:
-    """14+ fields, 28+ questions each, mixed kinds and difficulty, guided."""
+    """28+ fields, 30+ questions each, every kind and difficulty, guided."""
     banks = load_banks(PROJECT_ROOT / "questions")
-    assert len(banks) >= 14
-    assert sum(len(bank.questions) for bank in banks) >= 400
+    assert len(banks) >= 28
+    assert sum(len(bank.questions) for bank in banks) >= 1000
     for bank in banks:
         questions = bank.questions
-        assert len(questions) >= 28, bank.slug
-        assert {q.kind for q in questions} == set(KINDS) or (
-            bank.slug == "general" and len({q.kind for q in questions}) >= 3
-        ), bank.slug
+        assert len(questions) >= 30, bank.slug
+        assert {q.kind for q in questions} == set(KINDS), bank.slug
         assert {q.difficulty for q in questions} == {1, 2, 3}, bank.slug
         assert all(2 <= len(guidance_points(q.guidance)) <= 5 for q in questions)
-        with_follow_ups = sum(1 for q in questions if q.follow_ups)
-        assert with_follow_ups * 2 >= len(questions), bank.slug
+        assert all(2 <= len(q.follow_ups) <= 4 for q in questions), bank.slug
+
+
+def test_banks_stats_json_reports_levels_per_field(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(
+        args=["banks", "stats", "--json", str(PROJECT_ROOT / "questions")]
+    )
+    assert result.exit_code == 0, result.output
+    stats = {row["slug"]: row for row in json.loads(result.output)}
+    assert len(stats) >= 28
+    for slug, row in stats.items():
+        assert sum(row["levels"].values()) == row["questions"], slug
+        assert row["with_follow_ups"] == 1.0, slug
+    assert stats["graduate-entry-level"]["levels"]["entry"] >= 20
 
 
 def test_shipped_target_times_fit_the_kind() -> None:
