@@ -18,6 +18,7 @@ def test_debrief_two_stumpers_practise_them_and_see_them_move(page: Page) -> Non
     page.get_by_label("Company (optional)").fill("Globex")
     page.get_by_label("Kind of interview").select_option("technical")
     page.get_by_role("button", name="Start the debrief").click()
+    page.locator("form[data-autosave-ready]").wait_for()  # the module is listening
 
     page.get_by_label("What happened, in plain words").fill(
         "Two engineers, a whiteboard."
@@ -60,17 +61,17 @@ def test_a_debrief_survives_a_failed_save_in_this_browser(page: Page) -> None:
     page.goto("/debriefs/new")
     page.get_by_role("button", name="Start the debrief").click()
     draft_url = page.url
-    page.route(
-        "**/debriefs/*/edit",
-        lambda route: (
-            route.abort() if route.request.method == "POST" else route.continue_()
-        ),
-    )
+    page.locator("form[data-autosave-ready]").wait_for()  # the module is listening
+    page.context.set_offline(True)  # the save cannot reach the server
     page.get_by_label("One thing that went well").fill("My opening story landed.")
     expect(page.locator("#autosave-status")).to_contain_text("kept in this browser")
-    page.unroute("**/debriefs/*/edit")
+    page.context.set_offline(False)
     page.goto(draft_url)
     expect(page.get_by_label("One thing that went well")).to_have_value(
         "My opening story landed."
     )
     expect(page.locator("#autosave-status")).to_contain_text("Draft saved")
+    page.reload()  # now the server has it, not just this browser
+    expect(page.get_by_label("One thing that went well")).to_have_value(
+        "My opening story landed."
+    )

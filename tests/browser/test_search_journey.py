@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 def test_typing_filters_fields_and_lists_questions(page: Page) -> None:
     page.goto("/")
+    page.locator("form[data-live-ready]").wait_for()  # the module is listening
     page.get_by_label("Find a field or a question").press_sequentially("second small")
     expect(page.locator(".field-card").filter(has_text="Alpha Field")).to_be_hidden()
     expect(page.locator(".field-card").filter(has_text="Beta Field")).to_be_visible()

@@ -96,6 +96,7 @@ if (form) {
   }
 
   form.addEventListener("input", changed);
+  form.dataset.autosaveReady = "true"; // tests (and curious people) can tell
   form.addEventListener("submit", () => {
     clearTimeout(timer);
     localStorage.removeItem(storageKey);

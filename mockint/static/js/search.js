@@ -41,6 +41,7 @@ if (form) {
     }
   };
 
+  form.dataset.liveReady = "true";
   input.addEventListener("input", () => {
     const words = input.value.trim().toLowerCase();
     filterCards(words);
