@@ -12,6 +12,8 @@ from mockint.extensions import db
 
 RATING_LABELS = {1: "Stumped", 2: "Shaky", 3: "Solid", 4: "Nailed it"}
 LEVEL_LABELS = {"entry": "Entry", "experienced": "Experienced", "manager": "Manager"}
+
+
 SHAKY_AT_MOST = 2  # a last rating of Stumped or Shaky means "still shaky"
 
 

@@ -82,11 +82,13 @@ def fresh_key() -> str:
     return f"{PERSONAL_PREFIX}-{secrets.token_hex(6)}"
 
 
-def add_question(session: Session, user_id: int, draft: QuestionDraft) -> Question:
-    """Create a private question in the user's My questions."""
+def add_question(
+    session: Session, user_id: int, draft: QuestionDraft, key: str | None = None
+) -> Question:
+    """Create a private question in the user's My questions (a new id if none)."""
     field = personal_field(session)
     question = Question(
-        key=fresh_key(),
+        key=key or fresh_key(),
         field_id=field.id,
         owner_id=user_id,
         position=0,

@@ -41,7 +41,7 @@ from mockint.models import (
     User,
     utcnow,
 )
-from mockint.own_questions import fresh_key, personal_field
+from mockint.own_questions import QuestionDraft, add_question
 from mockint.scheduling import replay
 
 NO_ROUND = (None, None)  # an attempt outside any exported round
@@ -473,7 +473,6 @@ def _insert_own_questions(
     """
     if not document.questions:
         return {}
-    field = personal_field(session)
     taken = set(
         session.scalars(
             sa.select(Question.key).where(Question.key.in_(document.own_keys()))
@@ -481,23 +480,18 @@ def _insert_own_questions(
     )
     ids = {}
     for entry in document.questions:
-        key = entry.key if entry.key not in taken else fresh_key()
-        question = Question(
-            key=key,
-            field_id=field.id,
-            owner_id=user_id,
-            position=0,
+        draft = QuestionDraft(
             text=entry.text,
             kind=entry.kind,
-            level=entry.level,
             difficulty=entry.difficulty,
             target_seconds=entry.target_seconds,
-            guidance="\n".join(f"- {point}" for point in entry.guidance),
-            follow_ups=list(entry.follow_ups),
-            archived_at=entry.archived_at,
+            guidance_points=entry.guidance,
+            follow_ups=entry.follow_ups,
+            level=entry.level,
         )
-        session.add(question)
-        session.flush()
+        key = entry.key if entry.key not in taken else None
+        question = add_question(session, user_id, draft, key)
+        question.archived_at = entry.archived_at
         ids[entry.key] = question.id
     return ids
 

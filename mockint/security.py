@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from flask import Flask, Response, abort, current_app, request
+from flask import Flask, Response, abort, request
 from werkzeug.routing import BaseConverter, ValidationError
-
-View = TypeVar("View", bound=Callable[..., Any])
 
 # Bodies a form endpoint understands; anything else (JSON, XML, text) is a 400.
 FORM_MIMETYPES = frozenset(
@@ -55,12 +52,6 @@ def _set_security_headers(response: Response) -> Response:
     return response
 
 
-def takes_json(view: View) -> View:
-    """Mark a view as documented to accept a JSON body (checked by its schema)."""
-    view.takes_json = True  # type: ignore[attr-defined]
-    return view
-
-
 def _refuse_unusable_input() -> None:
     # NUL cannot be stored in PostgreSQL text, and no person types it.
     if "\x00" in request.path:
@@ -69,10 +60,7 @@ def _refuse_unusable_input() -> None:
         abort(400)
     if request.method not in UNSAFE_METHODS:
         return
-    view = current_app.view_functions.get(request.endpoint or "")
-    if request.mimetype not in FORM_MIMETYPES and not getattr(
-        view, "takes_json", False
-    ):
+    if request.mimetype not in FORM_MIMETYPES:
         abort(400)
     if request.mimetype != "application/json" and any(
         "\x00" in value for value in request.form.values()

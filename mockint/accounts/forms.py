@@ -21,6 +21,12 @@ def _new_password_field(label: str) -> PasswordField:
     )
 
 
+def _refuse_weak(field: Field, username: str | None) -> None:
+    problem = password_problem(field.data or "", username)
+    if problem:
+        raise ValidationError(problem)
+
+
 class SignupForm(FlaskForm):
     """Turn the guest profile into an account (or create one)."""
 
@@ -48,9 +54,7 @@ class SignupForm(FlaskForm):
 
     def validate_password(self, field: Field) -> None:
         """Refuse short, common and username-like passwords, saying why."""
-        problem = password_problem(field.data or "", self.username.data)
-        if problem:
-            raise ValidationError(problem)
+        _refuse_weak(field, self.username.data)
 
 
 class LoginForm(FlaskForm):
@@ -97,6 +101,4 @@ class ChangePasswordForm(FlaskForm):
 
     def validate_password(self, field: Field) -> None:
         """Refuse short, common and username-like passwords, saying why."""
-        problem = password_problem(field.data or "", self._username)
-        if problem:
-            raise ValidationError(problem)
+        _refuse_weak(field, self._username)

@@ -46,6 +46,7 @@ from mockint.portability import (
     import_profile,
     prepare_import,
 )
+from mockint.practice.forms import level_choices
 from mockint.throttling import (
     import_limit,
     minutes_until,
@@ -71,8 +72,7 @@ class LevelForm(FlaskForm):
 
     level = SelectField(
         "My level",
-        choices=[SelectChoice("", "Any level")]
-        + [SelectChoice(level, LEVEL_LABELS[level]) for level in LEVELS],
+        choices=level_choices(),
         validators=[AnyOf(("", *LEVELS), "Choose a level from the list.")],
     )
 

@@ -25,6 +25,12 @@ from mockint.outlines import MAX_OUTLINE_LENGTH
 from mockint.rounds import MAX_ELAPSED_SECONDS, MAX_NOTE_LENGTH, ROUND_SIZES
 
 
+def level_choices(any_level: bool = True) -> list[SelectChoice]:
+    """The choices of a level field, led by "Any level" if wanted."""
+    levels = [SelectChoice(value, label) for value, label in LEVEL_LABELS.items()]
+    return [SelectChoice("", "Any level"), *levels] if any_level else levels
+
+
 class QuestionFilterForm(FlaskForm):
     """Filter a field's questions (GET, no CSRF)."""
 
@@ -53,8 +59,7 @@ class QuestionFilterForm(FlaskForm):
 
     level = SelectField(
         "Level",
-        choices=[SelectChoice("", "Any level")]
-        + [SelectChoice(level, LEVEL_LABELS[level]) for level in LEVELS],
+        choices=level_choices(),
         validators=[Optional()],
     )
 
@@ -79,8 +84,7 @@ class StartRoundForm(FlaskForm):
     )
     level = RadioField(
         "Level",
-        choices=[SelectChoice("", "Any level")]
-        + [SelectChoice(level, LEVEL_LABELS[level]) for level in LEVELS],
+        choices=level_choices(),
         default="",
         validators=[Optional()],
     )

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
 from mockint.banks import KINDS, LEVELS
-from mockint.models import DEBRIEF_KINDS, LEVEL_LABELS
+from mockint.models import DEBRIEF_KINDS
 from mockint.own_questions import (
     MAX_POINT_LENGTH,
     MAX_POINTS,
@@ -23,6 +23,7 @@ from mockint.own_questions import (
     QuestionDraft,
     lines_of,
 )
+from mockint.practice.forms import level_choices
 
 TARGET_CHOICES = (60, 90, 120, 150, 180, 240, 300)
 # A select always has an option chosen, so the browser's `required` adds nothing
@@ -66,7 +67,7 @@ class OwnQuestionForm(FlaskForm):
     )
     level = SelectField(
         "Level",
-        choices=[SelectChoice(level, LEVEL_LABELS[level]) for level in LEVELS],
+        choices=level_choices(any_level=False),
         default="experienced",
         # A form sent without it (an old tab) keeps the default.
         validators=[AnyOf(LEVELS, message="Choose a level from the list.")],

@@ -7,7 +7,8 @@ from wtforms import HiddenField, RadioField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, Optional
 
 from mockint.banks import KINDS, LEVELS
-from mockint.models import LEVEL_LABELS, Field
+from mockint.models import Field
+from mockint.practice.forms import level_choices
 
 DRILL_SIZES = (5, 10)
 
@@ -28,8 +29,7 @@ class ReviewFilterForm(FlaskForm):
 
     level = SelectField(
         "Level",
-        choices=[SelectChoice("", "Any level")]
-        + [SelectChoice(level, LEVEL_LABELS[level]) for level in LEVELS],
+        choices=level_choices(),
         validators=[Optional()],
     )
 
