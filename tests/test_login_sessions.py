@@ -251,3 +251,21 @@ def test_export_after_logout_holds_nothing(app: Flask, practice: Practice) -> No
 )
 def test_browser_descriptions(user_agent: str, described: str) -> None:
     assert describe_browser(user_agent) == described
+
+
+def test_guessing_the_current_password_is_throttled_like_logins(app: Flask) -> None:
+    make_user(app)
+    thief = _browser(app)
+    Auth(thief).login()
+    new = {"password": "a brand new phrase", "confirm": "a brand new phrase"}
+    for _ in range(5):
+        guess = post(thief, "/account/password", {"current": "wrong guess!", **new})
+        assert guess.status_code == 400
+    blocked = post(
+        thief, "/account/password", {"current": "correct horse battery", **new}
+    )
+    assert blocked.status_code == 429
+    assert "Too many wrong passwords" in blocked.get_data(as_text=True)
+    owner = _browser(app)
+    owner.environ_base["REMOTE_ADDR"] = "198.51.100.20"
+    assert Auth(owner).login().status_code == 302  # the account is not locked

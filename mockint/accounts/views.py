@@ -204,16 +204,28 @@ def change_password() -> ResponseReturnValue:
     profile = current_profile()
     if profile is None or profile.is_guest:
         abort(404)
-    form = ChangePasswordForm(username=profile.username or "")
-    if form.validate() and authenticate(profile.username or "", form.current.data):
-        profile.password_hash = hash_password(form.password.data)
-        ended = end_other_sessions(db.session, profile.id, current_session_id())
+    username, address, now = profile.username or "", client_address(), utcnow()
+    form = ChangePasswordForm(username=username)
+    if not form.validate():
+        return render_settings(password_form=form, status=400)
+    # The current password is guessed like a login: the same per-pair limit.
+    blocked_until = login_blocked_until(db.session, username, address, now)
+    if blocked_until is not None:
+        form.current.errors = [
+            "Too many wrong passwords from your network. "
+            f"Try again in {minutes_until(blocked_until, now)}."
+        ]
+        return render_settings(password_form=form, status=429)
+    if authenticate(username, form.current.data) is None:
+        record_failed_login(db.session, username, address, now)
         db.session.commit()
-        flash(
-            f"Password changed. {ended} other browser"
-            f"{'s were' if ended != 1 else ' was'} signed out."
-        )
-        return redirect(url_for("settings.page"))
-    if not form.errors:
         form.current.errors = ["That is not your current password."]
-    return render_settings(password_form=form, status=400)
+        return render_settings(password_form=form, status=400)
+    profile.password_hash = hash_password(form.password.data)
+    ended = end_other_sessions(db.session, profile.id, current_session_id())
+    db.session.commit()
+    flash(
+        f"Password changed. {ended} other browser"
+        f"{'s were' if ended != 1 else ' was'} signed out."
+    )
+    return redirect(url_for("settings.page"))
