@@ -50,6 +50,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from mockint.accounts.settings import bp as settings_bp
     from mockint.accounts.views import bp as accounts_bp
+    from mockint.interviews import bp as interviews_bp
+    from mockint.interviews import register_views as register_interview_views
     from mockint.practice.views import bp as practice_bp
     from mockint.prepare import bp as prepare_bp
     from mockint.prepare import register_views as register_prepare_views
@@ -61,4 +63,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(settings_bp)
     register_prepare_views()
     app.register_blueprint(prepare_bp)
+    register_interview_views()
+    app.register_blueprint(interviews_bp)
     return app

@@ -248,6 +248,11 @@ class Attempt(db.Model):
     elapsed_seconds: so.Mapped[float]
     # "browser" when the page's timer measured it, "server" from the timestamps.
     timed_by: so.Mapped[str] = so.mapped_column(sa.String(8), default="browser")
+    # "self" for the user's own rating, "interviewer" for a friend's in a mock
+    # interview (shown as such in history and exports).
+    rated_by: so.Mapped[str] = so.mapped_column(
+        sa.String(12), default="self", server_default="self"
+    )
     shown_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     answered_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
@@ -447,3 +452,135 @@ class UpcomingInterview(db.Model):
     debrief_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("debriefs.id", ondelete="SET NULL")
     )
+
+
+INTERVIEW_STATUSES = ("ready", "live", "ended")
+
+
+class Interview(db.Model):
+    """A mock interview a friend runs for the candidate through a shared link."""
+
+    __tablename__ = "interviews"
+    __table_args__ = (sa.Index("ix_interviews_user_created", "user_id", "created_at"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # In token-free addresses (/interviews/<public_id>/...): unguessable, but
+    # only a grant or ownership opens anything.
+    public_id: so.Mapped[str] = so.mapped_column(sa.String(24), unique=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE")
+    )
+    candidate_name: so.Mapped[str] = so.mapped_column(sa.String(60))
+    # Off: the question is spoken only, until the interviewer reveals it.
+    show_text: so.Mapped[bool] = so.mapped_column(default=True)
+    field_slugs: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    method: so.Mapped[str] = so.mapped_column(sa.String(16))
+    level: so.Mapped[str | None] = so.mapped_column(sa.String(12))
+    link_days: so.Mapped[int] = so.mapped_column(default=7)
+    # ready (not begun), live, ended.
+    status: so.Mapped[str] = so.mapped_column(sa.String(8), default="ready")
+    # The question on screen (1-based); 0 before the interview begins.
+    position: so.Mapped[int] = so.mapped_column(default=0)
+    question_count: so.Mapped[int] = so.mapped_column(default=0)
+    # Every change increments it: screens poll it, and changes compare-and-set it.
+    version: so.Mapped[int] = so.mapped_column(default=1)
+    # Set while the clock runs for the current question.
+    timer_started_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    started_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    ended_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    items: so.Mapped[list[InterviewItem]] = so.relationship(
+        back_populates="interview",
+        order_by="InterviewItem.position",
+        cascade="all, delete-orphan",
+    )
+    links: so.Mapped[list[InterviewLink]] = so.relationship(
+        back_populates="interview",
+        order_by="InterviewLink.created_at",
+        cascade="all, delete-orphan",
+    )
+
+
+class InterviewItem(db.Model):
+    """One question of a mock interview with the interviewer's scoring."""
+
+    __tablename__ = "interview_items"
+    __table_args__ = (
+        sa.UniqueConstraint("interview_id", "position"),
+        sa.CheckConstraint("rating BETWEEN 1 AND 4", name="interview_rating_range"),
+        sa.CheckConstraint(
+            "self_rating BETWEEN 1 AND 4", name="interview_self_rating_range"
+        ),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    interview_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("interviews.id", ondelete="CASCADE")
+    )
+    position: so.Mapped[int]
+    question_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("questions.id", ondelete="RESTRICT"), index=True
+    )
+    # Time on the clock for this question, excluding a run in progress.
+    elapsed_seconds: so.Mapped[float] = so.mapped_column(default=0.0)
+    shown_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    revealed: so.Mapped[bool] = so.mapped_column(default=False)
+    rating: so.Mapped[int | None]
+    rated_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # Indexes into the question's guidance points and follow-ups.
+    covered: so.Mapped[list[int]] = so.mapped_column(sa.JSON, default=list)
+    follow_ups_asked: so.Mapped[list[int]] = so.mapped_column(sa.JSON, default=list)
+    feedback: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    # The candidate's own rating, added after the interview, for calibration.
+    self_rating: so.Mapped[int | None]
+    # The attempt the interviewer's rating became when the interview ended.
+    attempt_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("attempts.id", ondelete="SET NULL"), unique=True
+    )
+
+    interview: so.Mapped[Interview] = so.relationship(back_populates="items")
+    question: so.Mapped[Question] = so.relationship()
+    attempt: so.Mapped[Attempt | None] = so.relationship()
+
+
+class InterviewLink(db.Model):
+    """A revocable, expiring link that lets a friend run one interview."""
+
+    __tablename__ = "interview_links"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    interview_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("interviews.id", ondelete="CASCADE"), index=True
+    )
+    # SHA-256 of the random token in the link; the token itself is never stored.
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    interview: so.Mapped[Interview] = so.relationship(back_populates="links")
+    grants: so.WriteOnlyMapped[InterviewGrant] = so.relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def usable_at(self, moment: datetime) -> bool:
+        """True while the link is neither revoked nor expired."""
+        return self.revoked_at is None and self.expires_at > moment
+
+
+class InterviewGrant(db.Model):
+    """A browser session's right, gained by opening a link, to run its interview."""
+
+    __tablename__ = "interview_grants"
+    __table_args__ = (sa.UniqueConstraint("session_id", "link_id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    link_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("interview_links.id", ondelete="CASCADE"), index=True
+    )
+    # The friend's server-side session: signing out or revoking ends the grant.
+    session_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("login_sessions.id", ondelete="CASCADE")
+    )
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

@@ -48,6 +48,11 @@ def import_limit(per_hour: int) -> Limit:
     return Limit("import", per_hour, HOUR)
 
 
+def link_guess_limit() -> Limit:
+    """Unknown, expired or revoked interview links opened from one address."""
+    return Limit("interview-link", MAX_PER_ADDRESS, WINDOW)
+
+
 def login_blocked_until(
     session: Session, username: str, address: str, now: datetime
 ) -> datetime | None:

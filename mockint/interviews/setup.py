@@ -1,0 +1,302 @@
+"""The candidate's side: set up an interview, pick questions, share and follow it."""
+
+from __future__ import annotations
+
+import random
+
+import segno
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from markupsafe import Markup
+
+from mockint.extensions import db
+from mockint.identity import (
+    current_profile,
+    current_profile_id,
+    current_zone,
+    ensure_profile,
+)
+from mockint.interviewing import (
+    MAX_QUESTIONS,
+    NotAllowedNow,
+    add_question,
+    choose_questions,
+    create_interview,
+    create_link,
+    current_item,
+    interviews_of,
+    links_of,
+    move_question,
+    remove_question,
+    revoke_link,
+    running_seconds,
+)
+from mockint.interviews import bp
+from mockint.interviews.forms import (
+    InterviewSetupForm,
+    PickerChangeForm,
+    PickerFilterForm,
+)
+from mockint.interviews.shared import PRIVATE_HEADERS, owned
+from mockint.models import Field, Interview, Question, utcnow
+from mockint.practice.forms import PostOnlyForm
+
+PICKER_RESULTS = 30
+
+
+def _active_fields() -> list[Field]:
+    return list(
+        db.session.scalars(
+            db.select(Field).where(Field.archived_at.is_(None)).order_by(Field.name)
+        )
+    )
+
+
+def _setup_form() -> InterviewSetupForm:
+    form = InterviewSetupForm()
+    form.fields.choices = [(f.slug, f.name) for f in _active_fields()]
+    return form
+
+
+@bp.get("/interviews")
+def index() -> ResponseReturnValue:
+    """My mock interviews with friends, newest first."""
+    return render_template(
+        "interviews/index.html",
+        interviews=interviews_of(db.session, current_profile_id()),
+    )
+
+
+@bp.get("/interviews/new")
+def new() -> ResponseReturnValue:
+    """The set-up form, prefilled from the page it was opened from."""
+    profile = current_profile()
+    form = _setup_form()
+    if not form.is_submitted():
+        wanted = set(request.args.getlist("field"))
+        form.fields.data = [slug for slug, _ in form.fields.choices if slug in wanted]
+        form.level.data = (profile.level or "") if profile else ""
+        if profile is not None and profile.username:
+            form.candidate_name.data = profile.username
+    return render_template("interviews/new.html", form=form)
+
+
+@bp.post("/interviews/new")
+def create() -> ResponseReturnValue:
+    """Create the interview; show its link, or the picker when hand-picking."""
+    form = _setup_form()
+    if not form.validate():
+        return render_template("interviews/new.html", form=form), 400
+    fields = [f for f in _active_fields() if f.slug in set(form.fields.data or [])]
+    profile = ensure_profile()
+    now = utcnow()
+    questions = choose_questions(
+        db.session,
+        profile.id,
+        [f.id for f in fields],
+        form.level.data or None,
+        form.method.data,
+        form.count.data,
+        now,
+        current_zone(),
+        random.SystemRandom(),
+    )
+    if form.method.data != "hand-picked" and not questions:
+        form.fields.errors = list(form.fields.errors) + [
+            "No questions to ask in these fields at that level: choose others."
+        ]
+        db.session.rollback()
+        return render_template("interviews/new.html", form=form), 400
+    interview = create_interview(
+        db.session,
+        profile.id,
+        form.candidate_name.data,
+        fields,
+        form.level.data,
+        form.method.data,
+        questions,
+        form.show_text.data,
+        form.link_days.data,
+    )
+    if form.method.data == "hand-picked":
+        db.session.commit()
+        return redirect(
+            url_for("interviews.picker", public_id=interview.public_id), 303
+        )
+    token = create_link(db.session, interview, interview.link_days, now)
+    db.session.commit()
+    return _render_share(interview, token)
+
+
+def _render_share(interview: Interview, token: str) -> ResponseReturnValue:
+    # The raw token exists only in this response: never stored, never in a URL
+    # of ours, so reloading cannot show it again (a new link can be made).
+    url = url_for("interviews.open_link", token=token, _external=True)
+    qr = segno.make(url, error="m").svg_inline(
+        scale=4, dark="#000", light="#fff", omitsize=True, svgclass="qr-code"
+    )
+    page = render_template(
+        "interviews/share.html",
+        interview=interview,
+        link_url=url,
+        qr_svg=Markup(qr),
+        post_form=PostOnlyForm(),
+    )
+    return page, 200, PRIVATE_HEADERS
+
+
+@bp.get("/interviews/<public_id>")
+def candidate(public_id: str) -> ResponseReturnValue:
+    """The candidate's screen: waiting, following live, or the summary."""
+    interview = owned(public_id)
+    if interview.status == "ended":
+        return redirect(url_for("interviews.summary", public_id=public_id), 303)
+    item = current_item(interview)
+    page = render_template(
+        "interviews/candidate.html",
+        interview=interview,
+        item=item,
+        elapsed=running_seconds(interview, item, utcnow()) if item else 0.0,
+        links=links_of(db.session, interview),
+        now=utcnow(),
+        post_form=PostOnlyForm(),
+    )
+    return page, 200, PRIVATE_HEADERS
+
+
+@bp.post("/interviews/<public_id>/links")
+def new_link(public_id: str) -> ResponseReturnValue:
+    """Make another interviewer link, with the interview's link lifetime."""
+    interview = owned(public_id)
+    if interview.status == "ended":
+        abort(404)
+    if not interview.items:
+        flash("Pick at least one question before sharing the interview.")
+        return redirect(url_for("interviews.picker", public_id=public_id), 303)
+    token = create_link(db.session, interview, interview.link_days, utcnow())
+    db.session.commit()
+    return _render_share(interview, token)
+
+
+@bp.post("/interviews/<public_id>/links/<id:link_id>/revoke")
+def revoke(public_id: str, link_id: int) -> ResponseReturnValue:
+    """Revoke one link: a friend's open tab is cut off at its next request."""
+    interview = owned(public_id)
+    if not revoke_link(db.session, interview, link_id, utcnow()):
+        abort(404)
+    db.session.commit()
+    flash("Link revoked: it no longer opens this interview.")
+    return redirect(
+        url_for("interviews.candidate", public_id=public_id) + "#links", 303
+    )
+
+
+@bp.post("/interviews/<public_id>/delete")
+def delete(public_id: str) -> ResponseReturnValue:
+    """Delete an interview and its links (ratings already in history stay)."""
+    interview = owned(public_id)
+    db.session.delete(interview)
+    db.session.commit()
+    flash("Interview deleted. Ratings it added to your history are kept.")
+    return redirect(url_for("interviews.index"), 303)
+
+
+def _picker_results(interview: Interview, filters: PickerFilterForm) -> list[Question]:
+    profile_id = current_profile_id()
+    query = (
+        db.select(Question)
+        .join(Field, Field.id == Question.field_id)
+        .where(
+            Question.archived_at.is_(None),
+            Field.archived_at.is_(None),
+            Question.visible_to(profile_id),
+        )
+    )
+    words = (filters.q.data or "").strip().lower()
+    if words:
+        query = query.where(
+            db.func.lower(Question.text).contains(words, autoescape=True)
+        )
+    if filters.field.data:
+        query = query.where(Field.slug == filters.field.data)
+    elif interview.field_slugs:
+        query = query.where(Field.slug.in_(interview.field_slugs))
+    if filters.kind.data:
+        query = query.where(Question.kind == filters.kind.data)
+    if interview.level:
+        query = query.where(Question.level == interview.level)
+    chosen = {item.question_id for item in interview.items}
+    if chosen:
+        query = query.where(Question.id.not_in(chosen))
+    return list(
+        db.session.scalars(
+            query.options(db.joinedload(Question.field))
+            .order_by(Field.name, Question.position, Question.id)
+            .limit(PICKER_RESULTS)
+        )
+    )
+
+
+def _render_picker(interview: Interview, status: int = 200) -> ResponseReturnValue:
+    filters = PickerFilterForm(formdata=request.args)
+    filters.field.choices = [("", "The interview's fields")] + [
+        (f.slug, f.name) for f in _active_fields()
+    ]
+    if not filters.validate():
+        filters.q.data, filters.field.data, filters.kind.data = "", "", ""
+    page = render_template(
+        "interviews/picker.html",
+        interview=interview,
+        filters=filters,
+        results=_picker_results(interview, filters),
+        post_form=PostOnlyForm(),
+        full=len(interview.items) >= MAX_QUESTIONS,
+        max_questions=MAX_QUESTIONS,
+    )
+    return page, status, PRIVATE_HEADERS
+
+
+@bp.get("/interviews/<public_id>/questions")
+def picker(public_id: str) -> ResponseReturnValue:
+    """Hand-pick the questions: search, add, remove, reorder."""
+    interview = owned(public_id)
+    if interview.status != "ready":
+        return redirect(url_for("interviews.candidate", public_id=public_id), 303)
+    return _render_picker(interview)
+
+
+@bp.post("/interviews/<public_id>/questions")
+def change_questions(public_id: str) -> ResponseReturnValue:
+    """Add, remove or move one question, then back to the picker."""
+    interview = owned(public_id)
+    form = PickerChangeForm()
+    if not form.validate():
+        flash("That change could not be made.")
+        return _render_picker(interview, 400)
+    action, position = form.action.data, form.chosen_position()
+    try:
+        if action == "add":
+            question = db.session.scalar(
+                db.select(Question).where(
+                    Question.key == (form.key.data or ""),
+                    Question.archived_at.is_(None),
+                    Question.visible_to(interview.user_id),
+                )
+            ) or abort(404)
+            if not add_question(db.session, interview, question):
+                flash(
+                    f"An interview holds at most {MAX_QUESTIONS} questions, each once."
+                )
+        elif position is None or not 1 <= position <= len(interview.items):
+            abort(404)
+        elif action == "remove":
+            remove_question(db.session, interview, position)
+        else:
+            move_question(db.session, interview, position, -1 if action == "up" else 1)
+    except NotAllowedNow as refusal:
+        db.session.rollback()
+        flash(str(refusal))
+        return redirect(url_for("interviews.candidate", public_id=public_id), 303)
+    db.session.commit()
+    back = url_for("interviews.picker", public_id=public_id, **request.args)
+    return redirect(back + "#chosen", 303)
