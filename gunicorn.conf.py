@@ -20,6 +20,8 @@ workers = int(
 accesslog = "-"
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'
 errorlog = "-"
+# Interviewer-link tokens (/i/<token>) are secrets: every line shows them redacted.
+logger_class = "mockint.redaction.RedactingGunicornLogger"
 
 proc_name = "mockint"
 # The control socket (gunicorn 24+) is for runtime management we do not use; it

@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from mockint.database import transaction_wants_write_lock
 from mockint.extensions import db, login_manager
+from mockint.interviewing import move_grants
 from mockint.localtime import zone_named
 from mockint.login_sessions import (
     end_session,
@@ -125,10 +126,13 @@ def _log_in(user: User) -> None:
 def sign_in(user: User) -> None:
     """Start a fresh, revocable session for the user, ending this browser's last."""
     previous = current_profile()
-    if previous is not None and previous.login_session is not None:
-        end_session(db.session, previous.login_session.id)
+    previous_session = previous.login_session if previous is not None else None
     session.clear()  # renew the session so no earlier state carries over
     _log_in(user)
+    if previous_session is not None:
+        # A friend who logs in mid-interview keeps the interviews they were running.
+        move_grants(db.session, previous_session.id, user.login_session.id)
+        end_session(db.session, previous_session.id)
 
 
 def sign_out() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import http.client
+import logging
 import os
 import re
 import signal
@@ -23,6 +25,8 @@ from werkzeug.test import TestResponse
 
 from mockint.config import PROJECT_ROOT
 from mockint.extensions import db
+from mockint.interviewing import create_interview, create_link
+from mockint.models import Question, User, utcnow
 
 from support import make_app
 from tour import every_page
@@ -182,10 +186,36 @@ def fetch(url: str, headers: dict[str, str]) -> tuple[int, dict[str, list[str]],
     return status, {name: message.get_all(name) for name in names}, body
 
 
+def fetch_unfollowed(port: int, path: str) -> tuple[int, str]:
+    """GET a path and return the status and Location, not following redirects."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.getheader("Location") or ""
+    finally:
+        connection.close()
+
+
+def _interview_link(app: Flask) -> str:
+    """Make an interview with a live link; return the link's raw token."""
+    candidate = User()
+    db.session.add(candidate)
+    db.session.flush()
+    question = db.session.scalars(db.select(Question)).first()
+    interview = create_interview(
+        db.session, candidate.id, "Sam", [], None, "hand-picked", [question], True, 7
+    )
+    token = create_link(db.session, interview, 7, utcnow())
+    db.session.commit()
+    return token
+
+
 def test_gunicorn_serves_with_the_config_and_logs_no_query(tmp_path: Path) -> None:
     database = f"sqlite:///{tmp_path / 'serve.db'}"
     app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=database)
     with app.app_context():
+        link_token = _interview_link(app)
         db.engine.dispose()
     port = free_port()
     env = {
@@ -228,6 +258,10 @@ def test_gunicorn_serves_with_the_config_and_logs_no_query(tmp_path: Path) -> No
         assert status == 200
         assert headers["content-encoding"] == ["br"]
         assert b"Alpha Field" in brotli.decompress(body)
+
+        status, location = fetch_unfollowed(port, f"/i/{link_token}")
+        assert status == 303 and location.endswith("/conduct")
+        assert fetch_unfollowed(port, f"/i/{link_token[::-1]}")[0] == 404
     finally:
         server.send_signal(signal.SIGTERM)
         stdout, stderr = server.communicate(timeout=30)
@@ -236,4 +270,22 @@ def test_gunicorn_serves_with_the_config_and_logs_no_query(tmp_path: Path) -> No
     assert any('"GET /healthz HTTP/1.1" 200' in line for line in access), stdout
     assert any('"GET /fields/alpha-field HTTP/1.1" 200' in line for line in access)
     assert secret not in stdout + stderr
+    # Interviewer-link tokens are secrets: the lines that carried them are redacted.
+    assert link_token not in stdout + stderr
+    assert link_token[::-1] not in stdout + stderr
+    assert sum('"GET /i/[redacted] HTTP/1.1"' in line for line in access) == 2, access
     assert not any("?" in line for line in access), access
+
+
+def test_development_server_and_app_logs_redact_link_tokens(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = "Zx9-secret_link_token"
+    with caplog.at_level(logging.INFO):
+        # The development server's request line, as werkzeug logs it.
+        logging.getLogger("werkzeug").info(
+            '%s - - [%s] "%s" %s -', "127.0.0.1", "now", f"GET /i/{token} HTTP/1.1", 303
+        )
+        app.logger.error("Exception on /i/%s [GET]", token)
+    assert token not in caplog.text
+    assert caplog.text.count("/i/[redacted]") == 2
