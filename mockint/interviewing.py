@@ -32,6 +32,7 @@ from mockint.models import (
     LoginSession,
     Question,
     ReviewCard,
+    UTCDateTime,
 )
 from mockint.progress import ranked_questions
 from mockint.rounds import MAX_ELAPSED_SECONDS, MAX_NOTE_LENGTH
@@ -452,25 +453,20 @@ def state_of(
     )
 
 
-def live_state(
-    session: Session, public_id: str, session_token_hash: str, now: datetime
-) -> LiveState | None:
-    """The interview's state for the browser session, in one indexed query.
-
-    None when the session is unknown or neither owns the interview nor holds a
-    live grant for it.
-    """
+def _live_state_query() -> sa.Select:
+    """The poll's one statement, built once: bound parameters carry the values."""
+    now = sa.bindparam("now", type_=UTCDateTime)
     viewer = (
         sa.select(LoginSession.id, LoginSession.user_id)
         .where(
-            LoginSession.token_hash == session_token_hash,
-            LoginSession.last_seen_at >= now - IDLE_LIFETIME,
+            LoginSession.token_hash == sa.bindparam("token_hash"),
+            LoginSession.last_seen_at >= sa.bindparam("idle_since", type_=UTCDateTime),
         )
         .subquery()
     )
     is_candidate = Interview.user_id == viewer.c.user_id
     is_interviewer = _grant_condition(Interview.id, viewer.c.id, now)
-    row = session.execute(
+    return (
         sa.select(
             Interview.version,
             is_candidate,
@@ -495,7 +491,36 @@ def live_state(
             ),
         )
         .outerjoin(Question, Question.id == InterviewItem.question_id)
-        .where(Interview.public_id == public_id, sa.or_(is_candidate, is_interviewer))
+        .where(
+            Interview.public_id == sa.bindparam("public_id"),
+            sa.or_(is_candidate, is_interviewer),
+        )
+    )
+
+
+# Building the statement costs more than running it: the poll reuses this one.
+_LIVE_STATE = _live_state_query()
+
+
+def live_state(
+    connection: sa.Connection | Session,
+    public_id: str,
+    session_token_hash: str,
+    now: datetime,
+) -> LiveState | None:
+    """The interview's state for the browser session, in one indexed query.
+
+    None when the session is unknown or neither owns the interview nor holds a
+    live grant for it.
+    """
+    row = connection.execute(
+        _LIVE_STATE,
+        {
+            "public_id": public_id,
+            "token_hash": session_token_hash,
+            "idle_since": now - IDLE_LIFETIME,
+            "now": now,
+        },
     ).first()
     if row is None:
         return None

@@ -123,7 +123,11 @@ def state(public_id: str) -> ResponseReturnValue:
     """The live state as JSON; 304 while the version the screen has is current."""
     token_hash = _viewer_token_hash()
     now = utcnow()
-    found = live_state(db.session, public_id, token_hash, now) if token_hash else None
+    found = None
+    if token_hash is not None:
+        # A bare connection, not the ORM session: the poll is all overhead otherwise.
+        with db.engine.connect() as connection:
+            found = live_state(connection, public_id, token_hash, now)
     if found is None:
         return {"error": "This interview is not available."}, 404, PRIVATE_HEADERS
     etag = f"v{found.version}"
