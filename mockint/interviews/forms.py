@@ -160,8 +160,8 @@ class ScoreForm(Form):
     """The interviewer's scoring of the question on screen."""
 
     position = IntegerField(validators=[InputRequired(), NumberRange(1, MAX_QUESTIONS)])
-    covered = SelectMultipleField(coerce=int, validators=[Optional()])
-    asked = SelectMultipleField(coerce=int, validators=[Optional()])
+    covered = CheckboxListField(coerce=int, validators=[Optional()])
+    asked = CheckboxListField(coerce=int, validators=[Optional()])
     rating = RadioField(
         "How did the answer go?",
         choices=[SelectChoice(str(v), label) for v, label in RATING_LABELS.items()],

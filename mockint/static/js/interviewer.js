@@ -40,7 +40,8 @@ function send(form, fields) {
     body.set("version", versionInputs()[0].value);
     body.delete("csrf_token");
     try {
-      const response = await fetch(form.action, {
+      // Not form.action: the form's own "action" field shadows that property.
+      const response = await fetch(form.getAttribute("action"), {
         method: "POST",
         body,
         headers: { Accept: "application/json", "X-CSRFToken": csrfToken },
