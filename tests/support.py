@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -273,3 +274,145 @@ def valid_export() -> dict:
             }
         ],
     }
+
+
+class Interviews:
+    """Drives the candidate's side of a mock interview with a friend."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    @staticmethod
+    def setup_form(**overrides: object) -> dict:
+        """A valid set-up form, with some fields replaced."""
+        return {
+            "fields": ["alpha-field"],
+            "level": "",
+            "count": "3",
+            "method": "random",
+            "candidate_name": "Sam",
+            "show_text": "y",
+            "link_days": "7",
+            **overrides,
+        }
+
+    def create(self, **overrides: object) -> tuple[str, str]:
+        """Set up an interview; return its public id and the link's path."""
+        response = post(self.client, "/interviews/new", self.setup_form(**overrides))
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return self.shared(response.get_data(as_text=True))
+
+    @staticmethod
+    def shared(share_page: str) -> tuple[str, str]:
+        """The public id and the link's path shown on a share page."""
+        link = re.search(r'value="http://localhost(/i/[^"]+)"', share_page)
+        public_id = re.search(r'href="/interviews/([\w-]+)"', share_page)
+        assert link and public_id, "not a share page"
+        return public_id.group(1), link.group(1)
+
+    def create_hand_picked(self, **overrides: object) -> str:
+        """Set up a hand-picked interview (no questions yet); return its id."""
+        form = self.setup_form(method="hand-picked", **overrides)
+        response = post(self.client, "/interviews/new", form)
+        assert response.status_code == 303, response.get_data(as_text=True)
+        match = re.search(
+            r"/interviews/([\w-]+)/questions$", response.headers["Location"]
+        )
+        assert match
+        return match.group(1)
+
+    def change(
+        self,
+        public_id: str,
+        action: str,
+        follow_redirects: bool = False,
+        **fields: object,
+    ):  # noqa: ANN201
+        """Add, remove or move a hand-picked question."""
+        return post(
+            self.client,
+            f"/interviews/{public_id}/questions",
+            {"action": action, **fields},
+            follow_redirects=follow_redirects,
+        )
+
+    def new_link(self, public_id: str) -> str:
+        """Make another link and return its path."""
+        response = post(self.client, f"/interviews/{public_id}/links")
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return self.shared(response.get_data(as_text=True))[1]
+
+    def questions(self, public_id: str) -> list[str]:
+        """The interview's questions in order, as the candidate's screen lists them."""
+        page = self.client.get(f"/interviews/{public_id}").get_data(as_text=True)
+        section = page.split('id="questions-heading"', 1)[1].split("</ol>", 1)[0]
+        return [html.unescape(text) for text in re.findall(r"<li>(.*?)</li>", section)]
+
+    def chosen(self, public_id: str) -> list[str]:
+        """The hand-picked questions in order, as the picker lists them."""
+        page = self.client.get(f"/interviews/{public_id}/questions")
+        section = page.get_data(as_text=True).split('class="picked-list"', 1)
+        if len(section) == 1:
+            return []
+        listed = section[1].split("</ol>", 1)[0]
+        return [
+            html.unescape(text)
+            for text in re.findall(r"<li>\s*<span>(.*?) <small", listed)
+        ]
+
+
+class Interviewer:
+    """A friend's browser that opened an interviewer link."""
+
+    def __init__(self, app: Flask, link_path: str, address: str = "127.0.0.1") -> None:
+        self.client = app.test_client()
+        self.opening = self.client.get(link_path, environ_base={"REMOTE_ADDR": address})
+        assert self.opening.status_code == 303, self.opening.status_code
+        match = re.fullmatch(
+            r"/interviews/([\w-]+)/conduct", self.opening.headers["Location"]
+        )
+        assert match
+        self.public_id = match.group(1)
+        self.csrf = csrf_token(self.client, self.opening.headers["Location"])
+        self.version = self.state()["version"]
+
+    def state(self) -> dict:
+        """The live state as the interviewer's screen polls it."""
+        response = self.client.get(f"/interviews/{self.public_id}/state")
+        assert response.status_code == 200, response.status_code
+        return response.get_json()
+
+    def act(self, action: str, version: int | None = None, **fields: object):  # noqa: ANN201
+        """One action as the page's script sends it; remembers the new version."""
+        response = self.client.post(
+            f"/interviews/{self.public_id}/conduct",
+            data={"action": action, "version": version or self.version, **fields},
+            headers={"X-CSRFToken": self.csrf, "Accept": "application/json"},
+        )
+        body = response.get_json()
+        if response.status_code == 200:
+            self.version = body["version"]
+        return response
+
+    def submit(self, action: str, version: int | None = None, **fields: object):  # noqa: ANN201
+        """One action as a plain form post (no script)."""
+        return self.client.post(
+            f"/interviews/{self.public_id}/conduct",
+            data={
+                "csrf_token": self.csrf,
+                "action": action,
+                "version": version or self.version,
+                **fields,
+            },
+        )
+
+    def score(
+        self, position: int, rating: int | None, then: str = "next", **more: object
+    ):  # noqa: ANN201
+        """Score the question at the position, then move on (or save, or end)."""
+        fields: dict[str, object] = {"position": position, **more}
+        if rating is not None:
+            fields["rating"] = rating
+        response = self.act(then, **fields)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response
