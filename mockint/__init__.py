@@ -67,4 +67,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(prepare_bp)
     register_interview_views()
     app.register_blueprint(interviews_bp)
+
+    from mockint.interviews import poll
+
+    poll.init_app(app)
     return app

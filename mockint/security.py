@@ -31,21 +31,29 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Production runs behind TLS: browsers should never try plain HTTP again.
+HSTS_HEADER = {"Strict-Transport-Security": "max-age=31536000"}
+
+
 def _set_hsts(response: Response) -> Response:
-    # Production runs behind TLS: browsers should never try plain HTTP again.
-    response.headers["Strict-Transport-Security"] = "max-age=31536000"
+    response.headers.update(HSTS_HEADER)
     return response
 
 
-def _set_security_headers(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    response.headers["Referrer-Policy"] = "same-origin"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
     # Name no software or version: nothing to look up in a vulnerability list.
-    response.headers["Server"] = "mockint"
+    "Server": "mockint",
+}
+
+
+def _set_security_headers(response: Response) -> Response:
+    response.headers.update(SECURITY_HEADERS)
     if "Cache-Control" not in response.headers and response.mimetype == "text/html":
         # Pages show personal history: keep them out of shared caches.
         response.headers["Cache-Control"] = "no-store"

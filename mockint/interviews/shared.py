@@ -34,6 +34,7 @@ from mockint.interviewing import (
 )
 from mockint.interviews import bp
 from mockint.interviews.forms import self_ratings_from
+from mockint.interviews.poll import is_current, state_headers
 from mockint.login_sessions import hash_token as hash_session_token
 from mockint.models import RATING_LABELS, Interview, utcnow
 from mockint.throttling import (
@@ -120,7 +121,11 @@ def _viewer_token_hash() -> str | None:
 
 @bp.get("/interviews/<public_id>/state")
 def state(public_id: str) -> ResponseReturnValue:
-    """The live state as JSON; 304 while the version the screen has is current."""
+    """The live state as JSON; 304 while the version the screen has is current.
+
+    Most polls are answered by `poll.FastPoll` before they get here; this view
+    answers the rest (a browser with only its remember cookie, say).
+    """
     token_hash = _viewer_token_hash()
     now = utcnow()
     found = None
@@ -130,9 +135,8 @@ def state(public_id: str) -> ResponseReturnValue:
             found = live_state(connection, public_id, token_hash, now)
     if found is None:
         return {"error": "This interview is not available."}, 404, PRIVATE_HEADERS
-    etag = f"v{found.version}"
-    headers = {"ETag": f'"{etag}"', "Cache-Control": "no-store"}
-    if request.if_none_match.contains(etag):
+    headers = state_headers(found)
+    if is_current(found, request.headers.get("If-None-Match")):
         return Response(status=304, headers=headers)
     return found.as_json(now), 200, headers
 
