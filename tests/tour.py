@@ -235,6 +235,71 @@ def plan_pages(app: Flask, headers: dict[str, str]) -> list[Visit]:
     return tour.visits
 
 
+def interview_pages(app: Flask, headers: dict[str, str]) -> list[Visit]:
+    """A mock interview with a friend: both sides, from set-up to summary."""
+    client, friend = app.test_client(), app.test_client()
+    tour = Tour(client, headers)
+    tour.get("interviews (none)", "/interviews")
+    tour.get("interview set-up", "/interviews/new")
+    tour.post("interview set-up refused", "/interviews/new", {"count": "99"}, 400)
+    setup = {
+        "fields": ["alpha-field"],
+        "count": 3,
+        "method": "random",
+        "candidate_name": "Sam",
+        "link_days": "7",
+    }
+    share = tour.post("interview share page", "/interviews/new", setup, 200)
+    page = share.response.get_data(as_text=True)
+    link = re.search(r'value="http://localhost(/i/[^"]+)"', page).group(1)
+    pid = re.search(r'href="/interviews/([^/"]+)"', page).group(1)
+    screen = f"/interviews/{pid}"
+    tour.get("interview, candidate waiting", screen)
+    tour.get("interview sheet", f"{screen}/sheet")
+    picked = client.post(
+        "/interviews/new",
+        data={"csrf_token": csrf_token(client), **setup, "method": "hand-picked"},
+    )
+    tour.get("interview picker", picked.headers["Location"])
+    tour.get("interview picker, searched", f"{picked.headers['Location']}?q=you")
+
+    assert friend.get(link).status_code == 303
+    conduct = Tour(friend, headers)
+    conduct.get("interviewer intro", f"{screen}/conduct")
+    token = csrf_token(friend, f"{screen}/conduct")
+
+    def act(action: str, version: int, **score: object) -> None:
+        data = {"csrf_token": token, "action": action, "version": version, **score}
+        response = friend.post(f"{screen}/conduct", data=data)
+        assert response.status_code == 303, (action, response.status_code)
+
+    act("begin", 1)
+    act("timer", 2)
+    conduct.get("interviewer question", f"{screen}/conduct")
+    tour.get("interview, candidate live", screen)
+    score = {"position": 1, "covered": ["0"], "rating": "3", "feedback": "Clear."}
+    conduct.post(
+        "interviewer, stale change",
+        f"{screen}/conduct",
+        {"action": "save", "version": 1, **score},
+        409,
+    )
+    act("next", 3, **score)
+    conduct.get("interviewer question 2", f"{screen}/conduct")
+    act("next", 5, **{**score, "position": 2, "rating": "2"})
+    act("end", 7, **{**score, "position": 3, "rating": "4"})
+    conduct.get("interview summary (interviewer)", f"{screen}/summary")
+    tour.get("interview summary", f"{screen}/summary")
+    tour.post("self-ratings refused", f"{screen}/self-ratings", {"self-1": "7"}, 400)
+    rated = {"csrf_token": csrf_token(client), "self-1": "2", "self-2": "2"}
+    assert client.post(f"{screen}/self-ratings", data=rated).status_code == 303
+    tour.get("interview summary, calibrated", f"{screen}/summary")
+    tour.get("interviews", "/interviews")
+    friend_gone = Tour(app.test_client(), headers)
+    friend_gone.get("interviewer link not valid", "/i/not-a-real-token", status=404)
+    return tour.visits + conduct.visits + friend_gone.visits
+
+
 def every_page(app: Flask, headers: dict[str, str] | None = None) -> list[Visit]:
     """All the pages of the tours, fetched with the given request headers."""
     headers = headers or {}
@@ -244,4 +309,5 @@ def every_page(app: Flask, headers: dict[str, str] | None = None) -> list[Visit]
         + merge_page(app, headers)
         + preparation_pages(app, headers)
         + plan_pages(app, headers)
+        + interview_pages(app, headers)
     )
