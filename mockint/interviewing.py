@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -514,16 +515,23 @@ def live_state(
     live grant for it.
     """
     row = connection.execute(
-        _LIVE_STATE,
-        {
-            "public_id": public_id,
-            "token_hash": session_token_hash,
-            "idle_since": now - IDLE_LIFETIME,
-            "now": now,
-        },
+        _LIVE_STATE, _live_state_parameters(public_id, session_token_hash, now)
     ).first()
-    if row is None:
-        return None
+    return _as_live_state(row) if row is not None else None
+
+
+def _live_state_parameters(
+    public_id: str, session_token_hash: str, now: datetime
+) -> dict[str, object]:
+    return {
+        "public_id": public_id,
+        "token_hash": session_token_hash,
+        "idle_since": now - IDLE_LIFETIME,
+        "now": now,
+    }
+
+
+def _as_live_state(row: Sequence[Any]) -> LiveState:
     return LiveState(
         version=row[0],
         is_candidate=bool(row[1]),
@@ -538,6 +546,42 @@ def live_state(
         elapsed_seconds=row[10] or 0.0,
         timer_started_at=row[11],
     )
+
+
+class RawLiveState:
+    """The same query on a bare DB-API connection, for the poll's fast path.
+
+    Compiled once per database dialect; SQLAlchemy's per-execution work (cache
+    lookup, events, result objects) would cost ten times the query itself.
+    """
+
+    def __init__(self, dialect: sa.Dialect) -> None:
+        compiled = _LIVE_STATE.compile(dialect=dialect)
+        self.sql = str(compiled)
+        # qmark/format styles take a sequence in this order; pyformat a mapping.
+        self.order = tuple(compiled.positiontup or ())
+        # The column type as this dialect runs it (SQLite stores text, say).
+        time_type = UTCDateTime().dialect_impl(dialect)
+        self.bind_time = time_type.bind_processor(dialect) or (lambda v: v)
+        self.read_time = time_type.result_processor(dialect, None) or (lambda v: v)
+
+    def fetch(
+        self, dbapi_connection: Any, public_id: str, token_hash: str, now: datetime
+    ) -> LiveState | None:
+        """Run the query; None when the viewer may not see the interview."""
+        values = _live_state_parameters(public_id, token_hash, now)
+        values["now"] = self.bind_time(values["now"])
+        values["idle_since"] = self.bind_time(values["idle_since"])
+        parameters = [values[name] for name in self.order] if self.order else values
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(self.sql, parameters)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        if row is None:
+            return None
+        return _as_live_state([*row[:11], self.read_time(row[11])])
 
 
 # Changing the live interview ---------------------------------------------------

@@ -20,9 +20,8 @@ from flask import Flask
 from itsdangerous import BadSignature
 from werkzeug.http import parse_cookie, parse_etags
 
-from mockint.database import READ_ONLY
 from mockint.extensions import db
-from mockint.interviewing import LiveState, live_state
+from mockint.interviewing import LiveState, RawLiveState
 from mockint.login_sessions import hash_token
 from mockint.models import utcnow
 from mockint.security import HSTS_HEADER, SECURITY_HEADERS
@@ -57,6 +56,7 @@ class FastPoll:
         self.max_age = int(app.permanent_session_lifetime.total_seconds())
         with app.app_context():
             self.engine = db.engine
+        self.query = RawLiveState(self.engine.dialect)
         self.headers = dict(SECURITY_HEADERS)
         if app.config["PRODUCTION"]:
             self.headers.update(HSTS_HEADER)
@@ -72,9 +72,13 @@ class FastPoll:
         if token is None:
             return self.wsgi_app(environ, start_response)
         now = utcnow()
-        with self.engine.connect() as connection:
-            connection.execution_options(**{READ_ONLY: True})
-            state = live_state(connection, match.group(1), hash_token(token), now)
+        # A pooled DB-API connection: returning it rolls back whatever it began.
+        # (SQLite connections run in autocommit mode, so the read takes no lock.)
+        connection = self.engine.raw_connection()
+        try:
+            state = self.query.fetch(connection, match.group(1), hash_token(token), now)
+        finally:
+            connection.close()
         if state is None:
             return self.wsgi_app(environ, start_response)  # Flask renders the 404
         headers = {**self.headers, **state_headers(state), "Vary": "Cookie"}
