@@ -32,18 +32,13 @@ def transaction_wants_write_lock() -> bool:
     return not (has_request_context() and request.method in READ_ONLY_METHODS)
 
 
-# An execution option for connections used outside a request that only read.
-READ_ONLY = "mockint_read_only"
-
-
 def _on_begin(connection: Connection) -> None:
     if connection.dialect.name != "sqlite":
         return
     # A deferred transaction that reads and then writes fails at once with
     # "database is locked" when another process holds the write lock, whatever
     # the busy timeout; BEGIN IMMEDIATE waits for the lock instead.
-    read_only = connection.get_execution_options().get(READ_ONLY, False)
-    if not read_only and transaction_wants_write_lock():
+    if transaction_wants_write_lock():
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         connection.exec_driver_sql("BEGIN")
