@@ -14,6 +14,7 @@ WCAG_AA = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}
 }
 NEXT = re.compile("Next question|See the round summary")
+NEXT_OR_END = re.compile("^(Next question|End the interview)$")
 
 
 def violations(page: Page) -> list[str]:
@@ -97,6 +98,82 @@ def visit_every_page(page: Page) -> list[str]:
         page.goto(path)
         check()
     return found
+
+
+def visit_interview_pages(candidate: Page, interviewer: Page) -> list[str]:
+    """Both sides of a mock interview with a friend; return the violations."""
+    found: list[str] = []
+
+    def check(page: Page) -> None:
+        found.extend(violations(page))
+
+    candidate.goto("/interviews")
+    check(candidate)
+    candidate.goto("/interviews/new")
+    check(candidate)
+    candidate.get_by_role("button", name="Create the interview").click()
+    expect(candidate.get_by_role("alert").first).to_be_visible()
+    check(candidate)  # refused: no field chosen, no name
+    candidate.get_by_label("Alpha Field").check()
+    candidate.get_by_label("Number of questions").fill("3")
+    candidate.get_by_label("Hand-picked").check()
+    candidate.get_by_label("Your name, as your interviewer will see it").fill("Sam")
+    candidate.get_by_label("Show the question text on my screen").uncheck()
+    candidate.get_by_role("button", name="Create the interview").click()
+    expect(candidate.get_by_role("heading", name="Pick the questions")).to_be_visible()
+    for _ in range(3):
+        candidate.get_by_role("button", name=re.compile("^Add: ")).first.click()
+    check(candidate)  # the picker with three chosen
+    candidate.get_by_role("button", name="Done: make the interviewer link").click()
+    link = candidate.locator("#interviewer-link").input_value()
+    check(candidate)  # the share page with its QR code
+    candidate.get_by_role("button", name="Go to my screen").click()
+    screen = candidate.url
+    check(candidate)  # waiting, with the links table
+    candidate.goto(f"{screen}/sheet")
+    check(candidate)
+
+    interviewer.goto(link)
+    check(interviewer)  # the intro
+    interviewer.get_by_role("button", name="Begin the interview").click()
+    interviewer.wait_for_function(
+        "document.documentElement.dataset.interviewerReady === 'true'"
+    )
+    interviewer.get_by_role("button", name="Start the clock").click()
+    expect(interviewer.get_by_role("button", name="Stop the clock")).to_be_visible()
+    check(interviewer)  # a question, the clock running
+    candidate.goto(screen)
+    expect(candidate.get_by_text("Listen to your interviewer.")).to_be_visible()
+    check(candidate)  # live, spoken only
+    for rating in ("Solid", "Shaky", "Nailed it"):
+        interviewer.get_by_label(rating, exact=True).check()
+        interviewer.get_by_role("button", name=NEXT_OR_END).first.click()
+    expect(
+        interviewer.get_by_role("heading", name=re.compile("Thank you"))
+    ).to_be_visible()
+    check(interviewer)  # the interviewer's summary
+    candidate.goto(screen)
+    candidate.get_by_label("Solid", exact=True).first.check()
+    candidate.get_by_role("button", name="Save my ratings").click()
+    expect(candidate.get_by_text("On average you rate yourself")).to_be_visible()
+    check(candidate)  # the candidate's summary, calibrated
+    return found
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_interview_pages_pass_axe(
+    browser: object, live_server: object, scheme: str
+) -> None:
+    contexts = [
+        browser.new_context(base_url=live_server.url, color_scheme=scheme)
+        for _ in range(2)
+    ]
+    try:
+        candidate, interviewer = (context.new_page() for context in contexts)
+        assert visit_interview_pages(candidate, interviewer) == []
+    finally:
+        for context in contexts:
+            context.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
