@@ -26,6 +26,7 @@ from mockint.models import (
     AnswerOutline,
     Attempt,
     Debrief,
+    Interview,
     LoginSession,
     Question,
     ReviewCard,
@@ -195,7 +196,7 @@ def merge_guest_into(guest_id: int, account_id: int) -> int:
         return 0
     moved = guest_attempt_count(guest_id)
     db.session.execute(db.delete(ReviewCard).where(ReviewCard.user_id == guest_id))
-    for model in (Round, Attempt, Debrief, UpcomingInterview):
+    for model in (Round, Attempt, Debrief, UpcomingInterview, Interview):
         db.session.execute(
             db.update(model).where(model.user_id == guest_id).values(user_id=account_id)
         )

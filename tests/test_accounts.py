@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 
 from mockint.config import PRODUCTION_PASSWORD_METHOD
 from mockint.extensions import db
-from mockint.models import Attempt, User
+from mockint.models import Attempt, Interview, User
 
 from support import Auth, Practice, csrf_token, make_user, post
 
@@ -153,6 +153,29 @@ def test_login_with_guest_history_offers_merge(
         ]
     assert count(app, User) == 1  # the guest profile is gone
     assert client.get(f"/rounds/{round_id}/summary").status_code == 200
+
+
+def test_merging_a_guest_keeps_its_mock_interviews(
+    app: Flask, client: FlaskClient, practice: Practice, auth: Auth
+) -> None:
+    make_user(app)
+    round_id = practice.start_round()
+    practice.answer(round_id, 1, 1)
+    set_up = {
+        "fields": "alpha-field",
+        "count": 3,
+        "method": "random",
+        "candidate_name": "Ada",
+        "show_text": "y",
+        "link_days": "7",
+    }
+    assert post(client, "/interviews/new", set_up).status_code == 200
+    with app.app_context():
+        public_id = db.session.scalar(db.select(Interview.public_id))
+    auth.login()
+    post(client, "/account/merge", {"choice": "merge"})
+    assert client.get(f"/interviews/{public_id}").status_code == 200
+    assert public_id in client.get("/interviews").get_data(as_text=True)
 
 
 def test_declining_merge_keeps_guest_data_apart(
