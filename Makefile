@@ -54,6 +54,7 @@ format: install
 
 bench: install
 	$(BIN)/python bench/review.py
+	$(BIN)/python bench/poll.py
 
 screenshots: install
 	$(BIN)/python tools/screenshots.py screenshots
