@@ -22,6 +22,7 @@ from mockint.banks import (
     PERSONAL_ID_PREFIX,
     SLUG_PATTERN,
 )
+from mockint.interviewing import LINK_LIFETIMES_DAYS, MAX_QUESTIONS, METHODS
 from mockint.localtime import is_valid_zone
 from mockint.outlines import MAX_OUTLINE_LENGTH
 from mockint.own_questions import MAX_TEXT_LENGTH as MAX_QUESTION_LENGTH
@@ -47,6 +48,10 @@ MAX_PROBLEMS = 20
 MAX_OWN_QUESTIONS = 5_000
 MAX_DEBRIEFS = 2_000
 MAX_INTERVIEWS = 2_000
+MAX_MOCK_INTERVIEWS = 2_000
+MAX_MOCK_QUESTIONS = MAX_MOCK_INTERVIEWS * MAX_QUESTIONS
+MAX_CANDIDATE_NAME = 60  # interviews.candidate_name
+MOCK_STATUSES = ("ready", "live", "ended")
 MAX_LINES = 20  # guidance points, follow-ups, stumpers, checklist items
 MAX_LINE_LENGTH = 1_000
 MAX_TEXT = 10_000  # a debrief's prompts
@@ -62,6 +67,8 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 CLOCK_SKEW = timedelta(days=1)  # a clock a little ahead is not an error
 # "debrief": a stumper recorded by a debrief (due at once, see scheduling.py).
 TIMED_BY = ("browser", "server", "debrief")
+# "interviewer": rated by a friend in a mock interview; files before it say nothing.
+RATED_BY = ("self", "interviewer")
 MAX_REF = 10**9
 NO_PLACE: tuple[None, None] = (None, None)  # an attempt outside any round
 
@@ -100,6 +107,7 @@ class AttemptEntry:
     shown_at: datetime
     answered_at: datetime
     note: str
+    rated_by: str = "self"
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +163,42 @@ class InterviewEntry:
     created_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class MockInterviewEntry:
+    """A mock interview with a friend (its links and grants are never exported)."""
+
+    ref: int
+    candidate_name: str
+    show_text: bool
+    fields: tuple[str, ...]
+    method: str
+    level: str | None
+    status: str
+    position: int
+    link_days: int
+    created_at: datetime
+    started_at: datetime | None
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class MockQuestionEntry:
+    """One question of a mock interview with the interviewer's scoring."""
+
+    interview: int
+    position: int
+    question: str
+    elapsed_seconds: float
+    shown_at: datetime | None
+    revealed: bool
+    rating: int | None
+    rated_at: datetime | None
+    covered: tuple[int, ...]
+    follow_ups_asked: tuple[int, ...]
+    feedback: str
+    self_rating: int | None
+
+
 DEBRIEF_TEXTS = ("what_happened", "stumpers_text", "learned", "feedback", "went_well")
 
 
@@ -169,11 +213,14 @@ class ExportDocument:
     questions: tuple[OwnQuestionEntry, ...] = ()
     debriefs: tuple[DebriefEntry, ...] = ()
     interviews: tuple[InterviewEntry, ...] = ()
+    mock_interviews: tuple[MockInterviewEntry, ...] = ()
+    mock_questions: tuple[MockQuestionEntry, ...] = ()
 
     def question_keys(self) -> set[str]:
         """Every question id the file names."""
         return (
             {key for entry in self.rounds for key in entry.questions}
+            | {entry.question for entry in self.mock_questions}
             | {entry.question for entry in self.attempts}
             | {entry.question for entry in self.outlines}
             | {key for entry in self.debriefs for key in entry.stumpers}
@@ -226,6 +273,8 @@ def validate_export(data: object, now: datetime | None = None) -> ExportDocument
             ("questions", MAX_OWN_QUESTIONS),
             ("debriefs", MAX_DEBRIEFS),
             ("interviews", MAX_INTERVIEWS),
+            ("mock_interviews", MAX_MOCK_INTERVIEWS),
+            ("mock_interview_questions", MAX_MOCK_QUESTIONS),
         )
     }
     checker.raise_if_any()
@@ -236,6 +285,8 @@ def validate_export(data: object, now: datetime | None = None) -> ExportDocument
     questions = checker.own_questions(lists["questions"])
     debriefs = checker.debriefs(lists["debriefs"])
     interviews = checker.interviews(lists["interviews"])
+    mock_interviews = checker.mock_interviews(lists["mock_interviews"])
+    mock_questions = checker.mock_questions(lists["mock_interview_questions"])
     checker.raise_if_any()
     document = ExportDocument(
         timezone=timezone,
@@ -246,6 +297,8 @@ def validate_export(data: object, now: datetime | None = None) -> ExportDocument
         questions=tuple(questions),
         debriefs=tuple(debriefs),
         interviews=tuple(interviews),
+        mock_interviews=tuple(mock_interviews),
+        mock_questions=tuple(mock_questions),
     )
     checker.private_keys_defined(document)
     if len(document.question_keys()) > MAX_QUESTIONS_NAMED:
@@ -304,6 +357,7 @@ class _Checker:
         self.refs: set[int] = set()  # every round ref seen, even of a bad round
         self.rounds_by_ref: dict[int, RoundEntry] = {}
         self.taken: set[tuple[int, int]] = set()  # (round, position) answered
+        self.mock_refs: set[int] = set()
 
     def add(self, where: str, message: str) -> None:
         self.problems.append(f"{where}: {message}")
@@ -465,6 +519,12 @@ class _Checker:
         timed_by = entry.get("timed_by")
         if type(timed_by) is not str or timed_by not in TIMED_BY:
             self.add(where, "timed_by must be 'browser' or 'server'")
+        rated_by = entry.get("rated_by", "self")
+        if type(rated_by) is not str or rated_by not in RATED_BY:
+            self.add(
+                where,
+                f"rated_by {_shown(rated_by)} must be 'self' or 'interviewer'",
+            )
         shown_at = self.moment(entry.get("shown_at"), where, "shown_at")
         answered_at = self.moment(entry.get("answered_at"), where, "answered_at")
         note = self.text(entry.get("note", ""), where, "note", MAX_NOTE_LENGTH)
@@ -475,6 +535,7 @@ class _Checker:
             or rating is None
             or elapsed is None
             or type(timed_by) is not str
+            or type(rated_by) is not str
             or shown_at is None
             or answered_at is None
             or note is None
@@ -491,6 +552,7 @@ class _Checker:
             shown_at=shown_at,
             answered_at=answered_at,
             note=note,
+            rated_by=rated_by,
         )
 
     def seconds(self, value: object, where: str) -> float | None:
@@ -724,6 +786,148 @@ class _Checker:
                 return None
             items.append((text, item["done"]))
         return tuple(items)
+
+    # Mock interviews with a friend, and the questions asked in them.
+
+    def optional_moment(self, value: object, where: str, name: str) -> datetime | None:
+        return None if value is None else self.moment(value, where, name)
+
+    def optional_rating(self, value: object, where: str, name: str) -> int | None:
+        return None if value is None else self.whole(value, where, name, 1, 4)
+
+    def flag(self, value: object, where: str, name: str) -> bool:
+        if type(value) is not bool:
+            self.add(where, f"{name} must be true or false")
+            return False
+        return value
+
+    def indexes(self, value: object, where: str, name: str) -> tuple[int, ...]:
+        """Indexes into a question's guidance points or follow-ups."""
+        if (
+            type(value) is not list
+            or len(value) > MAX_LINES
+            or any(type(i) is not int or not 0 <= i < MAX_LINES for i in value)
+        ):
+            self.add(
+                where, f"{name} must be a list of numbers from 0 to {MAX_LINES - 1}"
+            )
+            return ()
+        return tuple(sorted(set(value)))
+
+    def mock_interviews(self, values: list[Any]) -> list[MockInterviewEntry]:
+        checked: dict[int, MockInterviewEntry] = {}
+        for number, value in enumerate(values, start=1):
+            where = f"mock interview {number}"
+            entry = self.object(value, where)
+            if entry is None:
+                continue
+            count = len(self.problems)
+            ref = self.whole(entry.get("ref"), where, "ref", 1, MAX_REF)
+            if ref is not None and ref in checked:
+                self.add(where, f"ref {ref} is used by an earlier mock interview")
+            name = self.text(
+                entry.get("candidate_name"),
+                where,
+                "candidate_name",
+                MAX_CANDIDATE_NAME,
+            )
+            show_text = self.flag(entry.get("show_text", True), where, "show_text")
+            fields = self.lines(entry.get("fields", []), where, "fields")
+            method = entry.get("method")
+            if method not in METHODS:
+                self.add(where, f"method must be one of {', '.join(METHODS)}")
+            level = entry.get("level")
+            if level is not None and level not in LEVELS:
+                self.add(where, f"level must be one of {', '.join(LEVELS)} or null")
+            status = entry.get("status")
+            if status not in MOCK_STATUSES:
+                self.add(where, f"status must be one of {', '.join(MOCK_STATUSES)}")
+            position = self.whole(
+                entry.get("position", 0), where, "position", 0, MAX_QUESTIONS
+            )
+            link_days = entry.get("link_days", 7)
+            if link_days not in LINK_LIFETIMES_DAYS or type(link_days) is not int:
+                self.add(where, "link_days must be 1, 7 or 30")
+            created = self.moment(entry.get("created_at"), where, "created_at")
+            started = self.optional_moment(entry.get("started_at"), where, "started_at")
+            ended = self.optional_moment(entry.get("ended_at"), where, "ended_at")
+            if len(self.problems) == count:
+                checked[ref] = MockInterviewEntry(
+                    ref,
+                    name,
+                    show_text,
+                    fields or (),
+                    method,
+                    level,
+                    status,
+                    position,
+                    link_days,
+                    created,
+                    started,
+                    ended,
+                )
+        self.mock_refs = set(checked)
+        return list(checked.values())
+
+    def mock_questions(self, values: list[Any]) -> list[MockQuestionEntry]:
+        checked: dict[tuple[int, int], MockQuestionEntry] = {}
+        for number, value in enumerate(values, start=1):
+            where = f"mock interview question {number}"
+            entry = self.object(value, where)
+            if entry is None:
+                continue
+            count = len(self.problems)
+            ref = self.whole(entry.get("interview"), where, "interview", 1, MAX_REF)
+            if ref is not None and ref not in self.mock_refs:
+                self.add(where, f"mock interview {ref} is not among the file's")
+            position = self.whole(
+                entry.get("position"), where, "position", 1, MAX_QUESTIONS
+            )
+            if (ref, position) in checked:
+                self.add(where, f"mock interview {ref} has position {position} twice")
+            question = self.text(
+                entry.get("question"), where, "question", MAX_KEY_LENGTH
+            )
+            elapsed = self.seconds(entry.get("elapsed_seconds", 0), where)
+            shown_at = self.optional_moment(entry.get("shown_at"), where, "shown_at")
+            revealed = self.flag(entry.get("revealed", False), where, "revealed")
+            rating = self.optional_rating(entry.get("rating"), where, "rating")
+            rated_at = self.optional_moment(entry.get("rated_at"), where, "rated_at")
+            covered = self.indexes(entry.get("covered", []), where, "covered")
+            asked = self.indexes(
+                entry.get("follow_ups_asked", []), where, "follow_ups_asked"
+            )
+            feedback = self.text(
+                entry.get("feedback", ""), where, "feedback", MAX_NOTE_LENGTH
+            )
+            self_rating = self.optional_rating(
+                entry.get("self_rating"), where, "self_rating"
+            )
+            if len(self.problems) == count:
+                checked[(ref, position)] = MockQuestionEntry(
+                    ref,
+                    position,
+                    question,
+                    elapsed,
+                    shown_at,
+                    revealed,
+                    rating,
+                    rated_at,
+                    covered,
+                    asked,
+                    feedback,
+                    self_rating,
+                )
+        positions: dict[int, list[int]] = {}
+        for ref, position in sorted(checked):
+            positions.setdefault(ref, []).append(position)
+        for ref, numbers in positions.items():
+            if numbers != list(range(1, len(numbers) + 1)):
+                self.add(
+                    f"mock interview {ref}",
+                    "its questions must be numbered 1, 2, 3... without gaps",
+                )
+        return sorted(checked.values(), key=lambda e: (e.interview, e.position))
 
     def private_keys_defined(self, document: ExportDocument) -> None:
         """Private question ids used anywhere must be among the file's questions."""

@@ -26,6 +26,7 @@ from mockint.import_schema import (
     ImportProblem,
     parse_export,
 )
+from mockint.interviewing import new_public_id
 from mockint.models import (
     RATING_LABELS,
     AnswerOutline,
@@ -33,6 +34,8 @@ from mockint.models import (
     Debrief,
     DebriefStumper,
     Field,
+    Interview,
+    InterviewItem,
     Question,
     ReviewCard,
     Round,
@@ -88,6 +91,7 @@ def export_profile(session: Session, user: User) -> dict[str, Any]:
     return {
         **_export_core(user, rounds, field_slugs, item_refs, attempts, cards, outlines),
         **export_preparation(session, user),
+        **export_mock_interviews(session, user),
     }
 
 
@@ -122,6 +126,7 @@ def _export_core(
                 "rating": attempt.rating,
                 "elapsed_seconds": attempt.elapsed_seconds,
                 "timed_by": attempt.timed_by,
+                "rated_by": attempt.rated_by,
                 "shown_at": _iso(attempt.shown_at),
                 "answered_at": _iso(attempt.answered_at),
                 "note": attempt.note,
@@ -228,6 +233,56 @@ def export_preparation(session: Session, user: User) -> dict[str, Any]:
     }
 
 
+def export_mock_interviews(session: Session, user: User) -> dict[str, Any]:
+    """Mock interviews with their scored questions, never their links or grants."""
+    interviews = list(
+        session.scalars(
+            sa.select(Interview)
+            .where(Interview.user_id == user.id)
+            .options(selectinload(Interview.items).selectinload(InterviewItem.question))
+            .order_by(Interview.created_at, Interview.id)
+        )
+    )
+    # Flat like rounds and attempts: each question names its interview by ref.
+    return {
+        "mock_interviews": [
+            {
+                "ref": number,
+                "candidate_name": interview.candidate_name,
+                "show_text": interview.show_text,
+                "fields": list(interview.field_slugs),
+                "method": interview.method,
+                "level": interview.level,
+                "status": interview.status,
+                "position": interview.position,
+                "link_days": interview.link_days,
+                "created_at": _iso(interview.created_at),
+                "started_at": _iso(interview.started_at),
+                "ended_at": _iso(interview.ended_at),
+            }
+            for number, interview in enumerate(interviews, start=1)
+        ],
+        "mock_interview_questions": [
+            {
+                "interview": number,
+                "position": item.position,
+                "question": item.question.key,
+                "elapsed_seconds": item.elapsed_seconds,
+                "shown_at": _iso(item.shown_at),
+                "revealed": item.revealed,
+                "rating": item.rating,
+                "rated_at": _iso(item.rated_at),
+                "covered": list(item.covered),
+                "follow_ups_asked": list(item.follow_ups_asked),
+                "feedback": item.feedback,
+                "self_rating": item.self_rating,
+            }
+            for number, interview in enumerate(interviews, start=1)
+            for item in interview.items
+        ],
+    }
+
+
 CSV_COLUMNS = (
     "answered_at",
     "field",
@@ -238,6 +293,7 @@ CSV_COLUMNS = (
     "elapsed_seconds",
     "target_seconds",
     "timed_by",
+    "rated_by",
     "shown_at",
     "note",
 )
@@ -267,6 +323,7 @@ def attempts_csv(session: Session, user: User) -> str:
                 attempt.elapsed_seconds,
                 question.target_seconds,
                 attempt.timed_by,
+                attempt.rated_by,
                 _iso(attempt.shown_at),
                 _csv_safe(attempt.note),
             ]
@@ -334,8 +391,8 @@ def import_profile(session: Session, user: User, prepared: PreparedImport) -> in
         raise ImportProblem(
             [
                 "Import only into a profile with nothing in it yet (no answers, "
-                '"My answer" outlines, own questions, debriefs or planned '
-                "interviews), so nothing is mixed up."
+                '"My answer" outlines, own questions, debriefs, planned '
+                "interviews or mock interviews), so nothing is mixed up."
             ]
         )
     keys = document.question_keys() - document.own_keys()
@@ -412,6 +469,7 @@ def import_profile(session: Session, user: User, prepared: PreparedImport) -> in
                 "rating": entry.rating,
                 "elapsed_seconds": entry.elapsed_seconds,
                 "timed_by": entry.timed_by,
+                "rated_by": entry.rated_by,
                 "shown_at": entry.shown_at,
                 "answered_at": entry.answered_at,
                 "note": entry.note,
@@ -445,6 +503,7 @@ def import_profile(session: Session, user: User, prepared: PreparedImport) -> in
         ],
     )
     _insert_preparation(session, user.id, document, question_ids)
+    _insert_mock_interviews(session, user.id, document, question_ids)
     return prepared.attempt_count
 
 
@@ -541,6 +600,73 @@ def _insert_preparation(
     session.flush()
 
 
+def _insert_mock_interviews(
+    session: Session,
+    user_id: int,
+    document: ExportDocument,
+    question_ids: dict[str, int],
+) -> None:
+    """Write the file's mock interviews, each rated question tied to its attempt."""
+    if not document.mock_interviews:
+        return
+    # An interview's end turned each rated question into an interviewer-rated
+    # attempt answered at the moment of the rating: that pair finds it again.
+    attempt_of = {
+        (question_id, answered_at): attempt_id
+        for attempt_id, question_id, answered_at in session.execute(
+            sa.select(Attempt.id, Attempt.question_id, Attempt.answered_at).where(
+                Attempt.user_id == user_id, Attempt.rated_by == "interviewer"
+            )
+        )
+    }
+    questions_of: dict[int, list[Any]] = {}
+    for entry in document.mock_questions:
+        questions_of.setdefault(entry.interview, []).append(entry)
+    for entry in document.mock_interviews:
+        items = [
+            InterviewItem(
+                position=item.position,
+                question_id=question_ids[item.question],
+                elapsed_seconds=item.elapsed_seconds,
+                shown_at=item.shown_at,
+                revealed=item.revealed,
+                rating=item.rating,
+                rated_at=item.rated_at,
+                covered=list(item.covered),
+                follow_ups_asked=list(item.follow_ups_asked),
+                feedback=item.feedback,
+                self_rating=item.self_rating,
+                attempt_id=attempt_of.pop(
+                    (question_ids[item.question], item.rated_at), None
+                )
+                if item.rating is not None
+                else None,
+            )
+            for item in questions_of.get(entry.ref, [])
+        ]
+        session.add(
+            Interview(
+                public_id=new_public_id(),
+                user_id=user_id,
+                candidate_name=entry.candidate_name,
+                show_text=entry.show_text,
+                field_slugs=list(entry.fields),
+                method=entry.method,
+                level=entry.level,
+                link_days=entry.link_days,
+                status=entry.status,
+                position=min(entry.position, len(items)),
+                question_count=len(items),
+                version=1,
+                created_at=entry.created_at,
+                started_at=entry.started_at,
+                ended_at=entry.ended_at,
+                items=items,
+            )
+        )
+    session.flush()
+
+
 def _has_history(session: Session, user_id: int) -> bool:
     # Review cards follow from attempts; anything else a user writes counts.
     return bool(
@@ -551,6 +677,7 @@ def _has_history(session: Session, user_id: int) -> bool:
                 | sa.exists().where(Question.owner_id == user_id)
                 | sa.exists().where(Debrief.user_id == user_id)
                 | sa.exists().where(UpcomingInterview.user_id == user_id)
+                | sa.exists().where(Interview.user_id == user_id)
             )
         )
     )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
+    Field,
     Form,
     HiddenField,
     IntegerField,
@@ -39,6 +41,39 @@ from mockint.models import RATING_LABELS, InterviewItem
 from mockint.practice.forms import level_choices
 
 MAX_NAME_LENGTH = 40
+MAX_PICKS = 50  # more than any debrief holds; the interview keeps MAX_QUESTIONS
+MAX_KEY_LENGTH = 80  # questions.key
+
+
+class HiddenValuesWidget:
+    """One hidden input per value, so a list travels through the form unseen."""
+
+    input_type = "hidden"  # so the hidden_fields macro renders it
+
+    def __call__(self, field: Field, **kwargs: object) -> Markup:
+        """The hidden inputs, one per value."""
+        return Markup("").join(
+            Markup('<input type="hidden" name="{}" value="{}">').format(
+                field.name, escape(value)
+            )
+            for value in field.data or ()
+        )
+
+
+class HiddenListField(Field):
+    """A list of texts carried in hidden inputs (e.g. question keys)."""
+
+    widget = HiddenValuesWidget()
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        """Keep every submitted value, in order."""
+        self.data = list(valuelist)
+
+    def pre_validate(self, form: Form) -> None:
+        """Refuse lists no page of ours sends."""
+        values = self.data or []
+        if len(values) > MAX_PICKS or any(len(v) > MAX_KEY_LENGTH for v in values):
+            raise ValidationError("Too many or malformed picked questions.")
 
 
 class CheckboxListField(SelectMultipleField):
@@ -87,6 +122,8 @@ class InterviewSetupForm(FlaskForm):
         ],
     )
     show_text = BooleanField("Show the question text on my screen", default=True)
+    # Question keys chosen on another page (a debrief's stumpers), in order.
+    pick = HiddenListField(default=list)
     link_days = RadioField(
         "The link works for",
         choices=[
@@ -97,6 +134,13 @@ class InterviewSetupForm(FlaskForm):
         coerce=int,
         validators=[InputRequired("Choose how long the link works.")],
     )
+
+    def use_picks(self, count: int) -> None:
+        """The questions are picked already: hand-picked, whatever was sent."""
+        # raw_data too, since InputRequired looks at what was submitted.
+        self.method.data, self.method.raw_data = "hand-picked", ["hand-picked"]
+        count = min(max(count, MIN_QUESTIONS), MAX_QUESTIONS)
+        self.count.data, self.count.raw_data = count, [str(count)]
 
     def validate_candidate_name(self, field: StringField) -> None:
         """Refuse names that are only invisible or control characters."""

@@ -33,6 +33,7 @@ from mockint.interviewing import (
 )
 from mockint.interviews import bp
 from mockint.interviews.forms import (
+    MAX_PICKS,
     InterviewSetupForm,
     PickerChangeForm,
     PickerFilterForm,
@@ -67,30 +68,74 @@ def index() -> ResponseReturnValue:
     )
 
 
+def _picked_questions(keys: list[str], user_id: int | None) -> list[Question]:
+    """The questions the keys name that the user may ask, in the keys' order.
+
+    Unknown, archived and other users' private questions are left out, and a
+    question named twice is kept once.
+    """
+    if not keys:
+        return []
+    found = {
+        question.key: question
+        for question in db.session.scalars(
+            db.select(Question)
+            .join(Field, Field.id == Question.field_id)
+            .where(
+                Question.key.in_(keys),
+                Question.archived_at.is_(None),
+                Field.archived_at.is_(None),
+                Question.visible_to(user_id),
+            )
+            .options(db.joinedload(Question.field))
+        )
+    }
+    ordered = list({key: found[key] for key in keys if key in found}.values())
+    return ordered[:MAX_QUESTIONS]
+
+
+def _render_new(
+    form: InterviewSetupForm, picked: list[Question], status: int = 200
+) -> ResponseReturnValue:
+    page = render_template(
+        "interviews/new.html", form=form, picked=picked, max_questions=MAX_QUESTIONS
+    )
+    return page, status
+
+
 @bp.get("/interviews/new")
 def new() -> ResponseReturnValue:
     """The set-up form, prefilled from the page it was opened from."""
     profile = current_profile()
     form = _setup_form()
-    if not form.is_submitted():
-        wanted = set(request.args.getlist("field"))
-        form.fields.data = [slug for slug, _ in form.fields.choices if slug in wanted]
-        form.level.data = (profile.level or "") if profile else ""
-        if profile is not None and profile.username:
-            form.candidate_name.data = profile.username
-    return render_template("interviews/new.html", form=form)
+    picked = _picked_questions(
+        request.args.getlist("pick")[:MAX_PICKS], profile.id if profile else None
+    )
+    wanted = set(request.args.getlist("field"))
+    wanted |= {question.field.slug for question in picked}
+    form.fields.data = [slug for slug, _ in form.fields.choices if slug in wanted]
+    form.level.data = (profile.level or "") if profile and not picked else ""
+    if profile is not None and profile.username:
+        form.candidate_name.data = profile.username
+    if picked:
+        form.pick.data = [question.key for question in picked]
+        form.use_picks(len(picked))
+    return _render_new(form, picked)
 
 
 @bp.post("/interviews/new")
 def create() -> ResponseReturnValue:
     """Create the interview; show its link, or the picker when hand-picking."""
     form = _setup_form()
+    picked = _picked_questions(form.pick.data or [], current_profile_id())
+    if picked:  # the questions are chosen: the picker lets the candidate adjust
+        form.use_picks(len(picked))
     if not form.validate():
-        return render_template("interviews/new.html", form=form), 400
+        return _render_new(form, picked, 400)
     fields = [f for f in _active_fields() if f.slug in set(form.fields.data or [])]
     profile = ensure_profile()
     now = utcnow()
-    questions = choose_questions(
+    questions = picked or choose_questions(
         db.session,
         profile.id,
         [f.id for f in fields],
@@ -106,7 +151,7 @@ def create() -> ResponseReturnValue:
             "No questions to ask in these fields at that level: choose others."
         ]
         db.session.rollback()
-        return render_template("interviews/new.html", form=form), 400
+        return _render_new(form, picked, 400)
     interview = create_interview(
         db.session,
         profile.id,

@@ -9,6 +9,7 @@ from mockint.banks import LEVELS
 from mockint.charts import calendar_cells, rating_lines
 from mockint.extensions import db
 from mockint.identity import current_profile, current_zone
+from mockint.interviewing import most_missed_points, overall_calibration
 from mockint.models import Field, utcnow
 from mockint.progress import (
     drill_questions,
@@ -24,6 +25,7 @@ from mockint.rounds import start_round
 bp = Blueprint("review", __name__, url_prefix="/review")
 
 SHOWN_ON_PAGE = 25
+MISSED_POINTS_SHOWN = 5
 
 
 def _active_fields() -> list[Field]:
@@ -36,7 +38,7 @@ def _active_fields() -> list[Field]:
 
 @bp.get("")
 def review_page() -> tuple[str, int]:
-    """Questions ranked by weakness, counts by state, and the drill button."""
+    """Weak questions, counts by state, the drill, and what interviewers saw."""
     return _render_review(None)
 
 
@@ -72,6 +74,8 @@ def _render_review(drill: DrillForm | None, status: int = 200) -> tuple[str, int
         show_all=show_all,
         ranked_total=len(ranked),
         filtered=bool(field or kind or level),
+        missed_points=most_missed_points(db.session, profile.id, MISSED_POINTS_SHOWN),
+        calibration=overall_calibration(db.session, profile.id),
     )
     return page, status
 
