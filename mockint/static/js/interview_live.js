@@ -110,7 +110,8 @@ class LiveInterview {
     const moved = state.status !== this.status || state.position !== this.position();
     this.version = state.version;
     this.element.dataset.version = String(state.version);
-    if (this.role === "candidate" || ours) {
+    // A page with nothing typed on it may follow a change of status by reloading.
+    if (this.role === "candidate" || ours || this.status === "ready") {
       if (state.status !== this.status) {
         window.location.reload(); // began or ended: the page itself changes
         return;
