@@ -5,9 +5,14 @@ from __future__ import annotations
 import html
 import json
 import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -29,7 +34,7 @@ from mockint.own_questions import QuestionDraft, add_question
 from mockint.progress import ranked_questions
 from mockint.scheduling import rebuild_cards
 
-from support import Interviewer, Interviews, Practice, card_rows, post
+from support import Interviewer, Interviews, Practice, card_rows, make_app, post
 
 UTC = ZoneInfo("UTC")
 ENTRY_QUESTIONS = {
@@ -377,37 +382,78 @@ def test_the_candidates_live_screen_never_shows_guidance_or_feedback(
     assert "Stumped" not in page and "Shaky" not in page
 
 
-def test_the_poll_runs_one_sql_statement(app: Flask) -> None:
-    candidate = app.test_client()
-    public_id, link = Interviews(candidate).create()
-    friend = Interviewer(app, link)
-    path = f"/interviews/{public_id}/state"
-    etag = friend.client.get(path).headers["ETag"]
-    statements: list[str] = []
+TRANSACTION_CONTROL = {"BEGIN", "COMMIT", "ROLLBACK"}
 
-    def count(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
-        # SQLite's BEGIN is issued by hand (mockint.database); PostgreSQL's is
-        # implicit in the driver. Neither is a query.
-        if statement.split(" ", 1)[0] not in {"BEGIN", "COMMIT", "ROLLBACK"}:
-            statements.append(statement)
 
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
+@contextmanager
+def _statements_sent(engine: sa.Engine) -> Iterator[list[str]]:
+    """Every SQL statement sent to the database meanwhile, however it was sent.
+
+    The poll's fast path runs its query on a bare DB-API connection, below
+    SQLAlchemy's events, so the count is taken in the driver. Transaction
+    control is left out: SQLite's BEGIN is issued by hand (mockint.database),
+    PostgreSQL's is implicit in the driver; neither is a query.
+    """
+    sent: list[str] = []
+    hooked: list[object] = []
+
+    def note(statement: str) -> None:
+        if statement.split(None, 1)[0].upper() not in TRANSACTION_CONTROL:
+            sent.append(statement)
+
+    def hook(dbapi_connection, _record, _proxy) -> None:  # noqa: ANN001
+        hooked.append(dbapi_connection)
+        if isinstance(dbapi_connection, sqlite3.Connection):
+            dbapi_connection.set_trace_callback(note)
+            return
+
+        class CountingCursor(psycopg.Cursor):
+            def execute(self, query, params=None, **options):  # noqa: ANN001, ANN201
+                note(str(query))
+                return super().execute(query, params, **options)
+
+        dbapi_connection.cursor_factory = CountingCursor
+
+    sa.event.listen(engine, "checkout", hook)
     try:
+        yield sent
+    finally:
+        sa.event.remove(engine, "checkout", hook)
+        for connection in hooked:
+            if isinstance(connection, sqlite3.Connection):
+                connection.set_trace_callback(None)
+            else:
+                connection.cursor_factory = psycopg.Cursor
+
+
+@pytest.mark.parametrize("fast_path", [True, False], ids=["fast-path", "flask-view"])
+def test_the_poll_runs_one_sql_statement(tmp_path: Path, fast_path: bool) -> None:
+    app = make_app(tmp_path, LIVE_POLL_FAST_PATH=fast_path)
+    try:
+        candidate = app.test_client()
+        public_id, link = Interviews(candidate).create()
+        friend = Interviewer(app, link)
+        path = f"/interviews/{public_id}/state"
+        etag = friend.client.get(path).headers["ETag"]
+        with app.app_context():
+            engine = db.engine
         for client in (friend.client, candidate):
-            statements.clear()
-            unchanged = client.get(path, headers={"If-None-Match": etag})
+            with _statements_sent(engine) as sent:
+                unchanged = client.get(path, headers={"If-None-Match": etag})
             assert unchanged.status_code == 304
-            assert len(statements) == 1, statements
+            assert len(sent) == 1, sent
         friend.act("begin")
         for client in (friend.client, candidate):
-            statements.clear()
-            changed = client.get(path, headers={"If-None-Match": etag})
+            with _statements_sent(engine) as sent:
+                changed = client.get(path, headers={"If-None-Match": etag})
             assert changed.status_code == 200
-            assert len(statements) == 1, statements
+            assert changed.get_json()["position"] == 1
+            assert len(sent) == 1, sent
     finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
+        with app.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
 
 
 def test_a_stale_change_from_a_second_tab_gets_409_and_the_fresh_state(
