@@ -229,6 +229,17 @@ def test_an_export_from_before_interviews_imports_as_own_ratings(app: Flask) -> 
     assert "Rated by your interviewer" not in visitor.get("/questions/al-one").text
 
 
+def test_import_refuses_a_profile_with_only_a_mock_interview(
+    app: Flask, client: FlaskClient
+) -> None:
+    create_picked(client, ["al-one"])
+    before = row_counts(app)
+    response = upload(client, valid_export())
+    assert response.status_code == 400
+    assert "or mock interviews), so nothing is mixed up" in page_text(response)
+    assert row_counts(app) == before
+
+
 def with_mock_interview(document: dict) -> dict:
     """The valid export plus one ended interview of one question."""
     document["attempts"].append(
