@@ -59,6 +59,7 @@ def sides(browser: Browser, live_server: object) -> Iterator[tuple[Side, Side]]:
     for _ in range(2):
         side = Side(browser.new_context(base_url=live_server.url))
         side.context.set_default_timeout(5000)
+        side.context.grant_permissions(["clipboard-read", "clipboard-write"])
         side.record()
         made.append(side)
     yield made[0], made[1]
@@ -79,6 +80,9 @@ def set_up(page: Page, count: int = 3, show_text: bool = False) -> tuple[str, st
     expect(page.get_by_role("heading", name="Your interviewer's link")).to_be_visible()
     link = page.locator("#interviewer-link").input_value()
     assert TOKEN_URL.search(link), link
+    page.get_by_role("button", name="Copy the link").click()
+    expect(page.get_by_text("Copied.")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == link
     expect(page.locator("figure.qr-figure svg")).to_be_visible()
     screen = page.get_by_role("button", name="Go to my screen").get_attribute("href")
     return link, screen
