@@ -52,8 +52,10 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Every page against a bare Flask app under gunicorn and wrk (bench/RESULTS.md);
+# BENCH_ARGS=--quick for 3 s per page. Then the poll, unchanged and changed.
 bench: install
-	$(BIN)/python bench/review.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/poll.py
 
 screenshots: install
