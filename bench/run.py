@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import platform
 import random
 import re
 import shutil
@@ -497,6 +498,24 @@ def make_run_seconds(env: dict[str, str]) -> float:
         process.wait(timeout=30)
 
 
+def machine() -> str:
+    """Cores, CPU model, memory, Python and SQLite versions, and the date."""
+
+    def read(path: str, pattern: str) -> str | None:
+        text = Path(path).read_text() if Path(path).exists() else ""
+        found = re.search(pattern, text)
+        return found.group(1) if found else None
+
+    model = read("/proc/cpuinfo", r"model name\s*:\s*(.*)") or "unknown CPU"
+    kilobytes = read("/proc/meminfo", r"MemTotal:\s*(\d+) kB")
+    memory = f"{int(kilobytes) / 1024**2:.0f} GB RAM" if kilobytes else "RAM unknown"
+    return (
+        f"{os.cpu_count()} cores ({model}), {memory}, "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+        f"{datetime.now().astimezone():%Y-%m-%d %H:%M %Z}"
+    )
+
+
 def cell(value: float, digits: int = 0) -> str:
     """A number for the table."""
     return f"{value:,.{digits}f}"
@@ -584,6 +603,7 @@ def main() -> None:
         run_seconds = make_run_seconds(env)
 
     backend = database_url.split(":", 1)[0]
+    print(machine())
     print(
         f"{backend}; gunicorn 2 sync workers on core 0, wrk {CONNECTIONS} "
         f"connections on core 1, {seconds} s per page; Accept-Encoding: "
