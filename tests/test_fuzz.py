@@ -25,8 +25,20 @@ from hypothesis import strategies as st
 
 from mockint.debriefing import start_debrief
 from mockint.extensions import db
+from mockint.interviewing import (
+    METHODS,
+    Score,
+    begin,
+    create_interview,
+    create_link,
+    end,
+    grant,
+    save_score,
+    usable_link,
+)
+from mockint.interviews.forms import ACTIONS
 from mockint.login_sessions import start_session
-from mockint.models import FailedLogin, RateEvent, User, utcnow
+from mockint.models import FailedLogin, Field, Question, RateEvent, User, utcnow
 from mockint.own_questions import QuestionDraft, add_question
 from mockint.upcoming import create_plan
 
@@ -83,6 +95,20 @@ FIELD_NAMES = [
     "choice",
     "timezone",
     "file",
+    "version",
+    "position",
+    "covered",
+    "asked",
+    "feedback",
+    "self-1",
+    "keep-1",
+    "candidate_name",
+    "count",
+    "method",
+    "link_days",
+    "fields",
+    "show_text",
+    "key",
 ]
 
 # Text a person could send from a browser form: any Unicode scalar value (the
@@ -169,6 +195,62 @@ export_documents = st.fixed_dictionaries(
 )
 
 
+def _mostly(plausible: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """Four times in five a plausible value, else anything a form could send."""
+    return st.integers(0, 4).flatmap(lambda n: plausible if n else field_values)
+
+
+def _or_anything(values: list[str]) -> st.SearchStrategy[str]:
+    return _mostly(st.sampled_from(values))
+
+
+small_numbers = _mostly(st.integers(2, 16).map(str))
+# Interview forms whose fields must all fit before any code behind them runs:
+# plausible values, mixed with anything, so most examples get past the form.
+INTERVIEW_FORMS = {
+    "interviews.create": st.fixed_dictionaries(
+        {
+            "fields": st.lists(
+                _or_anything(["alpha-field", "beta-field"]), min_size=1, max_size=3
+            ),
+            "count": small_numbers,
+            "method": _or_anything(sorted(METHODS)),
+            "candidate_name": _mostly(st.just("Ada")),
+            "link_days": _or_anything(["1", "7", "30"]),
+        },
+        optional={
+            "level": _or_anything(["", "entry", "experienced", "manager"]),
+            "show_text": _or_anything(["y"]),
+        },
+    ),
+    "interviews.change_questions": st.fixed_dictionaries(
+        {"action": _or_anything(["add", "remove", "up", "down"])},
+        optional={
+            "key": _or_anything(["al-one", "al-two", "al-four", "be-one", "my-x"]),
+            "position": small_numbers,
+        },
+    ),
+    "interviews.control": st.fixed_dictionaries(
+        {
+            "action": _or_anything(sorted(ACTIONS)),
+            "version": _mostly(st.integers(1, 6).map(str)),
+            "position": _mostly(st.integers(1, 3).map(str)),
+        },
+        optional={
+            "covered": st.lists(_or_anything(["0", "1", "2"]), max_size=2),
+            "asked": st.lists(_or_anything(["0", "1", "2"]), max_size=2),
+            "rating": _or_anything(["1", "2", "3", "4"]),
+            "feedback": any_text,
+        },
+    ),
+    "interviews.save_self_ratings_view": st.dictionaries(
+        _or_anything(["self-1", "self-2", "self-3", "keep-1", "keep-2", "keep-3"]),
+        _or_anything(["", "1", "2", "3", "4", "y"]),
+        max_size=6,
+    ),
+}
+
+
 def _rows_per_table(app: Flask) -> dict[str, int]:
     with app.app_context():
         return {
@@ -210,13 +292,49 @@ class Fuzzer:
                 "",
                 ["alpha-field"],
             ).id
+            self._add_interviews(user)
             db.session.commit()
+
+    def _add_interviews(self, user: User) -> None:
+        """A live interview (this browser runs it), one not begun, one ended."""
+        now = utcnow()
+        field = db.session.scalar(db.select(Field).where(Field.slug == "alpha-field"))
+        questions = list(
+            db.session.scalars(
+                db.select(Question)
+                .where(Question.key.in_(["al-one", "al-two", "al-three"]))
+                .order_by(Question.key)
+            )
+        )
+
+        def interview(method: str, chosen: list[Question]):  # noqa: ANN202
+            return create_interview(
+                db.session, user.id, "Ada", [field], None, method, chosen, False, 7
+            )
+
+        live = interview("random", questions)
+        self.live_id = live.public_id
+        self.link_token = create_link(db.session, live, 7, now)
+        create_link(db.session, live, 7, now)  # a second link, for revoking
+        begin(db.session, live, live.version, now)
+        self.picked_id = interview("hand-picked", questions[:1]).public_id
+        ended = interview("random", questions)
+        self.ended_id = ended.public_id
+        begin(db.session, ended, ended.version, now)
+        score = Score(covered=(0,), follow_ups_asked=(), rating=3, feedback="Fine")
+        save_score(db.session, ended, ended.version, 1, score, now)
+        end(db.session, ended, ended.version, now)
 
     def browser(self) -> tuple[FlaskClient, str]:
         """A client signed in as the user, and its CSRF token."""
         with self.app.app_context(), self.app.test_request_context():
             user = db.session.get(User, self.user_id)
-            _record, token = start_session(db.session, user, "fuzz", utcnow())
+            record, token = start_session(db.session, user, "fuzz", utcnow())
+            # Each browser also holds the live interview's link, as a friend
+            # would, so the interviewer's actions reach the code behind the grant.
+            link = usable_link(db.session, self.link_token, utcnow())
+            assert link is not None
+            grant(db.session, link, record.id, utcnow())
             db.session.commit()
         client = self.app.test_client()
         client.set_cookie("remember_token", _remember_cookie(self.app, token))
@@ -228,9 +346,16 @@ class Fuzzer:
     def paths(self) -> dict[str, str]:
         """A concrete path for every POST endpoint."""
         with self.app.app_context():
-            from mockint.models import LoginSession
+            from mockint.models import Interview, InterviewLink, LoginSession
 
             session_id = db.session.scalar(db.select(db.func.min(LoginSession.id)))
+            # Not the browser's own link: revoking it would end every grant.
+            link_id = db.session.scalar(
+                db.select(db.func.max(InterviewLink.id)).where(
+                    InterviewLink.interview_id == Interview.id,
+                    Interview.public_id == self.live_id,
+                )
+            )
         return {
             "practice.start_field_round_view": "/fields/alpha-field/rounds",
             "practice.practise_one": "/questions/al-one/practice",
@@ -263,6 +388,15 @@ class Fuzzer:
             "prepare.start_plan_practice": f"/plans/{self.plan_id}/practice",
             "prepare.tick_checklist": f"/plans/{self.plan_id}/checklist/done",
             "prepare.edit_checklist": f"/plans/{self.plan_id}/checklist",
+            "interviews.create": "/interviews/new",
+            "interviews.new_link": f"/interviews/{self.live_id}/links",
+            "interviews.revoke": f"/interviews/{self.live_id}/links/{link_id}/revoke",
+            "interviews.delete": f"/interviews/{self.picked_id}/delete",
+            "interviews.change_questions": f"/interviews/{self.picked_id}/questions",
+            "interviews.control": f"/interviews/{self.live_id}/conduct",
+            "interviews.save_self_ratings_view": (
+                f"/interviews/{self.ended_id}/self-ratings"
+            ),
         }
 
 
@@ -338,6 +472,13 @@ ENDPOINTS = sorted(
         "settings.set_timezone",
         "settings.set_level",
         "settings.import_json",
+        "interviews.create",
+        "interviews.new_link",
+        "interviews.revoke",
+        "interviews.delete",
+        "interviews.change_questions",
+        "interviews.control",
+        "interviews.save_self_ratings_view",
     ]
 )
 
@@ -367,6 +508,20 @@ def test_random_json_bodies_never_fail(
         fuzzer,
         lambda: client.post(path, json=body, headers={"X-CSRFToken": token}),
     )
+
+
+@pytest.mark.parametrize("endpoint", sorted(INTERVIEW_FORMS))
+@FUZZ
+@given(data=st.data(), as_json=st.booleans())
+def test_plausible_interview_forms_never_fail(
+    fuzzer: Fuzzer, endpoint: str, data: st.DataObject, as_json: bool
+) -> None:
+    client, token = fuzzer.browser()
+    body = {**data.draw(INTERVIEW_FORMS[endpoint]), "csrf_token": token}
+    path = fuzzer.paths()[endpoint]
+    # The interviewer's script asks for JSON; a page without it posts the form.
+    headers = {"X-CSRFToken": token, "Accept": "application/json"} if as_json else {}
+    _check(fuzzer, lambda: client.post(path, data=body, headers=headers))
 
 
 @FUZZ
