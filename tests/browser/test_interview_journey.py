@@ -355,6 +355,28 @@ def test_revoking_cuts_off_an_open_interviewer_tab(sides: tuple[Side, Side]) -> 
     ).to_be_visible()  # nothing began
 
 
+def test_revoking_mid_interview_stops_the_interviewer(sides: tuple[Side, Side]) -> None:
+    candidate_side, interviewer_side = sides
+    candidate = candidate_side.new_page()
+    link, screen = set_up(candidate, show_text=True)
+    interviewer = interviewer_side.new_page()
+    open_link(interviewer, link)
+    interviewer.get_by_role("button", name="Begin the interview").click()
+    wait_for_modules(interviewer, "interviewerReady")
+
+    candidate.goto(screen)
+    expect(candidate.locator("[data-live-progress]")).to_have_text("Question 1 of 3")
+    candidate.get_by_text("Interviewer links").first.click()  # opens the details
+    candidate.get_by_role("button", name="Revoke").click()
+    expect(candidate.get_by_text("Link revoked")).to_be_visible()
+    expect(candidate.locator("#links tbody tr").first).to_contain_text("Revoked")
+
+    # The interviewer's next change, a fetch, is refused: the tab shows the 404.
+    interviewer.get_by_role("button", name="Start the clock").click()
+    expect(interviewer.get_by_text("expired or revoked")).to_be_visible()
+    expect(candidate.locator("[data-live-running]")).to_have_text("stopped")
+
+
 def test_printable_sheet(sides: tuple[Side, Side]) -> None:
     candidate = sides[0].new_page()
     set_up(candidate, count=4, show_text=True)
