@@ -5,10 +5,12 @@ last 26 weeks, with review cards), a light user (1,000 attempts) and a live frie
 interview; serves mockint and bench/bare_app.py the same way (gunicorn, 2 sync
 workers pinned to core 0), drives each page with wrk (16 connections pinned to
 core 1, `Accept-Encoding: br, gzip`, the visitor's session cookie) and prints one
-Markdown table: req/s, p50, p99, ratio to bare Flask, SQL statements per page
-(counted in-process on a warm app) and bytes per response as sent (compressed,
-headers included). Also prints how long the bank sync of a fresh database takes
-and how long `make run` and gunicorn take to answer on a prepared database.
+Markdown table: req/s, p50, p99, ratio to bare Flask (driven for a third as long
+just before each page, since a shared machine's load drifts within minutes), SQL
+statements per page (counted in-process on a warm app) and bytes per response as
+sent (compressed, headers included). Also prints how long the bank sync of a
+fresh database takes and how long `make run` and gunicorn take to answer on a
+prepared database.
 
 Usage: .venv/bin/python bench/run.py [--seconds 10 | --quick]
 Needs wrk (`apt-get install wrk`) and, to pin processes, taskset (util-linux).
@@ -95,12 +97,15 @@ class Row:
 
     page: str
     path: str
-    visitor: Visitor | None  # None: the bare Flask yardstick
+    visitor: Visitor
     headers: list[str] = field(default_factory=list)
     status: int = 0
     statements: int | None = None
     sets_cookie: bool = False
     result: dict[str, float] = field(default_factory=dict)
+    # The bare Flask app driven just before: on a shared machine the load
+    # changes within minutes, so each page is compared with its neighbour.
+    bare: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -314,7 +319,6 @@ def table_rows(seeded: Seeded) -> list[Row]:
     field_path = f"/fields/{FIELD_SLUG}"
     question = "question screen `/rounds/<id>/1`"
     return [
-        Row("bare Flask `/`", "/", None),
         Row("`/healthz`", "/healthz", heavy),
         Row("`/`", "/", anonymous),
         Row("`/`", "/", heavy),
@@ -335,14 +339,13 @@ def table_rows(seeded: Seeded) -> list[Row]:
             seeded.friend,
             [f'If-None-Match: "v{seeded.poll_version}"'],
         ),
-        Row("bare Flask `/` (again)", "/", None),
     ]
 
 
 def request_headers(row: Row) -> dict[str, str]:
     """The headers wrk sends for the row (the test client sends the same)."""
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING}
-    if row.visitor is not None and row.visitor.cookie:
+    if row.visitor.cookie:
         headers["Cookie"] = row.visitor.cookie
     for header in row.headers:
         name, value = header.split(": ", 1)
@@ -402,8 +405,6 @@ def count_statements(app: Flask, rows: list[Row]) -> None:
     """
     client = app.test_client(use_cookies=False)
     for row in rows:
-        if row.visitor is None:
-            continue
         headers = request_headers(row)
         client.get(row.path, headers=headers)
         with counting_statements(app) as statements:
@@ -522,28 +523,44 @@ def cell(value: float, digits: int = 0) -> str:
 
 
 def markdown_table(rows: list[Row]) -> str:
-    """The results as one Markdown table, ratios against the mean bare rate."""
-    bare_rows = [row for row in rows if row.visitor is None]
-    bare = sum(row.result["rate"] for row in bare_rows) / len(bare_rows)
+    """The results as one Markdown table, each ratio against the bare run before."""
     titles = ("page", "who", "status", "req/s", "p50 ms", "p99 ms", "ratio", "SQL")
     lines = [
-        "| " + " | ".join((*titles, "bytes", "errors")) + " |",
-        "| --- | --- |" + " ---: |" * 8,
+        "| " + " | ".join((*titles, "bytes", "errors", "bare req/s")) + " |",
+        "| --- | --- |" + " ---: |" * 9,
     ]
+    bare = {
+        name: sum(row.bare[name] for row in rows) / len(rows)
+        for name in ("rate", "p50", "p99", "bytes", "errors")
+    }
+    table = [("bare Flask `/` (mean)", "", "200", bare, 1.0, None, bare["rate"])]
     for row in rows:
-        result = row.result
-        ratio = result["rate"] / bare
+        status = str(row.status) + (" +cookie" if row.sets_cookie else "")
+        ratio = row.result["rate"] / row.bare["rate"]
+        table.append(
+            (
+                row.page,
+                row.visitor.label,
+                status,
+                row.result,
+                ratio,
+                row.statements,
+                row.bare["rate"],
+            )
+        )
+    for page, who, status, result, ratio, statements, bare_rate in table:
         cells = [
-            row.page,
-            row.visitor.label if row.visitor else "",
-            str(row.status or "") + (" +cookie" if row.sets_cookie else ""),
+            page,
+            who,
+            status,
             cell(result["rate"]),
             cell(result["p50"], 1),
             cell(result["p99"], 1),
             f"{ratio:.3f}" if ratio < 0.1 else f"{ratio:.2f}",
-            "" if row.statements is None else str(row.statements),
+            "" if statements is None else str(statements),
             cell(result["bytes"]),
             cell(result["errors"]),
+            cell(bare_rate),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -556,6 +573,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="3 s per page")
     args = parser.parse_args()
     seconds = 3 if args.quick else args.seconds
+    bare_seconds = max(2, seconds // 3)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
     if not shutil.which("taskset"):
@@ -588,13 +606,21 @@ def main() -> None:
         gunicorn_seconds = time.monotonic() - started
         servers.append(serve("bench.bare_app:app", bare_port, env))
         try:
+            bare_url = f"http://127.0.0.1:{bare_port}/"
+            bare_headers = {
+                "User-Agent": USER_AGENT,
+                "Accept-Encoding": ACCEPT_ENCODING,
+            }
             for row in rows:
-                port = bare_port if row.visitor is None else mockint_port
                 print(f"driving {row.page} {row.path}...", file=sys.stderr)
+                row.bare = drive(bare_url, bare_headers, bare_seconds)
+                settle(bare_url)
                 row.result = drive(
-                    f"http://127.0.0.1:{port}{row.path}", request_headers(row), seconds
+                    f"http://127.0.0.1:{mockint_port}{row.path}",
+                    request_headers(row),
+                    seconds,
                 )
-                settle(f"http://127.0.0.1:{port}/")
+                settle(f"http://127.0.0.1:{mockint_port}/healthz")
         finally:
             for server in servers:
                 server.send_signal(signal.SIGTERM)
@@ -607,7 +633,8 @@ def main() -> None:
     print(
         f"{backend}; gunicorn 2 sync workers on core 0, wrk {CONNECTIONS} "
         f"connections on core 1, {seconds} s per page; Accept-Encoding: "
-        f"{ACCEPT_ENCODING}; ratio against the mean of the two bare Flask rows; "
+        f"{ACCEPT_ENCODING}; ratio against the bare Flask app driven for "
+        f"{bare_seconds} s just before each page (its req/s in the last column); "
         "SQL: statements of one warm in-process fetch; bytes: per response as "
         "read by wrk, headers included; +cookie: the answer sets a cookie."
     )
