@@ -780,8 +780,12 @@ def save_self_ratings(
     for item in interview.items:
         if item.position in self_ratings:
             item.self_rating = self_ratings[item.position]
-        if item.attempt is not None:
-            item.attempt.note = item.feedback if item.position in keep_feedback else ""
+        if item.attempt is None:
+            continue
+        if item.position in keep_feedback:
+            item.attempt.note = item.feedback
+        elif item.attempt.note == item.feedback:
+            item.attempt.note = ""  # no longer kept; a note written elsewhere stays
 
 
 @dataclass(frozen=True)
