@@ -197,6 +197,85 @@ def rate_in_two_tabs(page: Page) -> Page:
     return second
 
 
+def set_up_interview(
+    page: Page, method: str = "Random", show_text: bool = False
+) -> None:
+    """Set up a three-question mock interview through the form."""
+    page.goto("/interviews/new")
+    page.get_by_label("Software Engineering", exact=True).check()
+    page.get_by_label("General & Behavioral", exact=True).check()
+    page.get_by_label("Number of questions").fill("3")
+    page.get_by_label(method, exact=True).check()
+    page.get_by_label("Your name, as your interviewer will see it").fill("Sam")
+    page.get_by_label("Show the question text on my screen").set_checked(show_text)
+    page.get_by_role("button", name="Create the interview").click()
+    page.locator("#interviewer-link, .picked-list, #chosen").first.wait_for()
+
+
+def link_and_screen(page: Page) -> tuple[str, str]:
+    """On the share page: the interviewer link and the candidate's screen."""
+    link = page.locator("#interviewer-link").input_value()
+    screen = page.get_by_role("button", name="Go to my screen").get_attribute("href")
+    return link, screen
+
+
+def score(interviewer: Page, rating: str, feedback: str) -> None:
+    """Tick the first guidance point, rate and write feedback."""
+    interviewer.locator("fieldset.checklist input").first.check()
+    interviewer.get_by_label(rating, exact=True).check()
+    interviewer.locator("textarea[name=feedback]").fill(feedback)
+
+
+def interview_journey(candidate: Page, interviewer: Page) -> tuple[dict, dict]:
+    """Three mock interviews: waiting, running and ended; return both sides' URLs."""
+    mine = {"interviews-none": "/interviews", "interview-new": "/interviews/new"}
+    theirs = {}
+    set_up_interview(candidate, method="Hand-picked")
+    mine["interview-picker"] = candidate.url
+    for _ in range(3):
+        candidate.get_by_role("button", name=re.compile("^Add: ")).first.click()
+    candidate.get_by_role("button", name="Done: make the interviewer link").click()
+    link, mine["interview-waiting"] = link_and_screen(candidate)
+    mine["interview-sheet"] = mine["interview-waiting"] + "/sheet"
+    interviewer.goto(link)
+    theirs["conduct-intro"] = interviewer.url
+
+    set_up_interview(candidate)  # spoken only, left running on question 2
+    link, mine["interview-live"] = link_and_screen(candidate)
+    interviewer.goto(link)
+    interviewer.get_by_role("button", name="Begin the interview").click()
+    score(interviewer, "Solid", "Good structure; name the trade-off sooner.")
+    interviewer.get_by_role("button", name="Next question").click()
+    interviewer.get_by_role(
+        "button", name="Reveal the question on Sam's screen"
+    ).click()
+    interviewer.get_by_role("button", name="Start the clock").click()
+    interviewer.get_by_role("button", name="Stop the clock").wait_for()
+    theirs["conduct-question"] = interviewer.url
+
+    set_up_interview(candidate, show_text=True)  # ended, then self-rated
+    link, screen = link_and_screen(candidate)
+    interviewer.goto(link)
+    interviewer.get_by_role("button", name="Begin the interview").click()
+    for rating in ("Solid", "Shaky", "Nailed it"):
+        interviewer.get_by_role("button", name="Start the clock").click()
+        interviewer.wait_for_timeout(1100)  # a time worth showing in the summary
+        score(interviewer, rating, "Clear opening. Land the result in one sentence.")
+        name = "Next question" if rating != "Nailed it" else "End the interview"
+        interviewer.get_by_role("button", name=name, exact=True).click()
+    interviewer.get_by_role("heading", name="Thank you for interviewing Sam").wait_for()
+    theirs["interview-summary-interviewer"] = interviewer.url
+    candidate.goto(screen)
+    for number, label in enumerate(("Nailed it", "Shaky", "Solid")):
+        question = candidate.locator("li.summary-question").nth(number)
+        question.get_by_label(label, exact=True).check()
+    candidate.get_by_role("button", name="Save my ratings").click()
+    mine["interview-summary"] = candidate.url.split("#")[0]
+    mine["interviews"] = "/interviews"
+    mine["interview-share"] = ""  # a fresh interview set up in each view
+    return mine, theirs
+
+
 def main() -> None:
     """Drive the pages and write the screenshots."""
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
@@ -210,6 +289,10 @@ def main() -> None:
         urls = journey(context.new_page())
         urls.update(plan_journey(context.new_page(), Path(tmp) / "shots.db"))
         urls.update(preparation_journey(context.new_page()))
+        friend = browser.new_context(base_url=base)
+        mine, theirs = interview_journey(context.new_page(), friend.new_page())
+        urls.update(mine)
+        friend_state = friend.storage_state()
         state = context.storage_state()
         account_state = sign_up_on_two_browsers(browser, base)
         for scheme in ("light", "dark"):
@@ -231,6 +314,8 @@ def main() -> None:
                     if label == "my-question-lookalike":
                         page.goto("/my-questions/new")
                         show_lookalike(page)
+                    if label == "interview-share":
+                        set_up_interview(page)
                     if label == "plan-new-refused":
                         page.get_by_role("button", name="Make the plan").click()
                         page.get_by_role("alert").first.wait_for()
@@ -239,6 +324,20 @@ def main() -> None:
                         full_page=name == "desktop",
                     )
                 view.close()
+                interviewing = browser.new_context(
+                    base_url=base,
+                    storage_state=friend_state,
+                    color_scheme=scheme,
+                    viewport={"width": width, "height": height},
+                )
+                page = interviewing.new_page()
+                for label, url in theirs.items():
+                    page.goto(url)
+                    page.screenshot(
+                        path=str(out / f"{label}-{name}-{scheme}.png"),
+                        full_page=name == "desktop",
+                    )
+                interviewing.close()
                 account = browser.new_context(
                     base_url=base,
                     storage_state=account_state,
