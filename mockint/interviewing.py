@@ -701,9 +701,9 @@ def save_score(
     item = next((i for i in interview.items if i.position == position), None)
     if item is None or item.shown_at is None:
         raise NotAllowedNow("That question has not been asked yet.")
-    points = len(item.question.guidance_points)
+    coverable = {index for index, _ in item.question.strong_points}
     follow_ups = len(item.question.follow_ups)
-    item.covered = sorted({i for i in score.covered if 0 <= i < points})
+    item.covered = sorted(coverable.intersection(score.covered))
     item.follow_ups_asked = sorted(
         {i for i in score.follow_ups_asked if 0 <= i < follow_ups}
     )
@@ -873,7 +873,7 @@ def most_missed_points(
         questions[item.question_id] = item.question
         asked[item.question_id] += 1
         covered = set(item.covered)
-        for index in range(len(item.question.guidance_points)):
+        for index, _ in item.question.strong_points:
             if index not in covered:
                 missed[(item.question_id, index)] += 1
     ranked = sorted(

@@ -15,6 +15,8 @@ LEVEL_LABELS = {"entry": "Entry", "experienced": "Experienced", "manager": "Mana
 
 
 SHAKY_AT_MOST = 2  # a last rating of Stumped or Shaky means "still shaky"
+# Guidance points that describe a weak answer rather than something to cover.
+WARNING_PREFIXES = ("Red flag:", "Common mistake:")
 
 
 def utcnow() -> datetime:
@@ -176,6 +178,21 @@ class Question(db.Model):
             for line in self.guidance.splitlines()
             if line.strip().startswith("- ")
         ]
+
+    @property
+    def strong_points(self) -> list[tuple[int, str]]:
+        """What a strong answer covers: the guidance points that are not warnings,
+        with their index among all points (how interview scores refer to them)."""
+        return [
+            (index, point)
+            for index, point in enumerate(self.guidance_points)
+            if not point.startswith(WARNING_PREFIXES)
+        ]
+
+    @property
+    def warnings(self) -> list[str]:
+        """The guidance's red flags and common mistakes: to watch for, not to tick."""
+        return [p for p in self.guidance_points if p.startswith(WARNING_PREFIXES)]
 
 
 class Round(db.Model):

@@ -710,3 +710,32 @@ def test_the_friend_cannot_rate_for_the_candidate(
             item.self_rating is None and item.attempt.note == ""
             for item in db.session.scalars(sa.select(InterviewItem))
         )
+
+
+def test_red_flags_are_to_watch_for_not_to_tick(
+    app: Flask, client: FlaskClient
+) -> None:
+    with app.app_context():
+        for question in db.session.scalars(sa.select(Question)):
+            question.guidance = (
+                "- States the goal first\n- Red flag: blames the team for everything"
+            )
+        db.session.commit()
+    public_id, link = Interviews(client).create()
+    friend = Interviewer(app, link)
+    friend.act("begin")
+    conduct = _text(friend.client.get(f"/interviews/{public_id}/conduct"))
+    watch_for = conduct.split('id="watch-heading"', 1)[1].split("</section>", 1)[0]
+    assert "Red flag: blames the team" in watch_for
+    assert conduct.count('name="covered"') == 1  # only the point worth covering
+    # A forged tick of the red flag is refused: it is not a point to cover.
+    assert friend.act("save", position=1, covered=["0", "1"]).status_code == 400
+    friend.score(1, 2, then="end", covered="0")
+    with app.app_context():
+        item = db.session.scalars(
+            sa.select(InterviewItem).where(InterviewItem.position == 1)
+        ).one()
+        assert item.covered == [0]
+    summary = _text(client.get(f"/interviews/{public_id}/summary"))
+    assert "States the goal first" in summary
+    assert "blames the team" not in summary.split("Missed", 1)[1]

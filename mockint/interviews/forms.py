@@ -225,8 +225,7 @@ class ScoreForm(Form):
     def fit_to(self, item: InterviewItem) -> ScoreForm:
         """Offer the item's guidance points and follow-ups as the choices."""
         self.covered.choices = [
-            SelectChoice(str(i), point)
-            for i, point in enumerate(item.question.guidance_points)
+            SelectChoice(str(i), point) for i, point in item.question.strong_points
         ]
         self.asked.choices = [
             SelectChoice(str(i), text)
