@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import brotli
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -235,6 +237,17 @@ def plan_pages(app: Flask, headers: dict[str, str]) -> list[Visit]:
     return tour.visits
 
 
+def text_of(response: TestResponse) -> str:
+    """A page's HTML, decompressed if the tour asked for compression."""
+    body = response.get_data()
+    encoding = response.headers.get("Content-Encoding")
+    if encoding == "br":
+        body = brotli.decompress(body)
+    elif encoding == "gzip":
+        body = gzip.decompress(body)
+    return body.decode()
+
+
 def interview_pages(app: Flask, headers: dict[str, str]) -> list[Visit]:
     """A mock interview with a friend: both sides, from set-up to summary."""
     client, friend = app.test_client(), app.test_client()
@@ -250,7 +263,7 @@ def interview_pages(app: Flask, headers: dict[str, str]) -> list[Visit]:
         "link_days": "7",
     }
     share = tour.post("interview share page", "/interviews/new", setup, 200)
-    page = share.response.get_data(as_text=True)
+    page = text_of(share.response)
     link = re.search(r'value="http://localhost(/i/[^"]+)"', page).group(1)
     pid = re.search(r'href="/interviews/([^/"]+)"', page).group(1)
     screen = f"/interviews/{pid}"
