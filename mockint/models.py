@@ -601,3 +601,24 @@ class InterviewGrant(db.Model):
         sa.ForeignKey("login_sessions.id", ondelete="CASCADE")
     )
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+
+class PracticeDay(db.Model):
+    """A user's answers in one field on one local day, summed from attempts.
+
+    Derived from the attempt log (like review cards) so the progress page reads a
+    row per day and field, not every answer; `mockint.practice_days` keeps it.
+    """
+
+    __tablename__ = "practice_days"
+
+    # The key leads with (user, day): the page reads one user's recent days.
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: so.Mapped[date] = so.mapped_column(primary_key=True)
+    field_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("fields.id", ondelete="CASCADE"), primary_key=True
+    )
+    answers: so.Mapped[int]
+    rating_sum: so.Mapped[int]

@@ -1,8 +1,8 @@
 """What still trips a user up, and how that is trending: the review pages' data.
 
 Every query here reads review cards (one per practised question) or a bounded
-time window of attempts, so the cost does not grow with the length of the
-whole attempt history.
+time window of daily practice sums (`mockint.practice_days`), never attempts, so
+the cost does not grow with the length of the whole attempt history.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, contains_eager
 
-from mockint.localtime import end_of_local_day, local_day_expression, local_today
-from mockint.models import SHAKY_AT_MOST, Attempt, Field, Question, ReviewCard
+from mockint.localtime import end_of_local_day, local_today
+from mockint.models import SHAKY_AT_MOST, Field, PracticeDay, Question, ReviewCard
 from mockint.scheduling import SOLID_STABILITY_DAYS, category, retrievability, weakness
 
 RATING_WEEKS = 12
@@ -187,26 +187,9 @@ def recovered_questions(
     )
 
 
-def _per_local_day(
-    session: Session,
-    user_id: int,
-    now: datetime,
-    zone: ZoneInfo,
-    since: datetime,
-    keys: list[sa.ColumnElement],
-    aggregates: list[sa.ColumnElement],
-) -> list[sa.Row]:
-    """Aggregate the user's attempts since a moment by local day (and keys)."""
-    day = local_day_expression(
-        Attempt.answered_at, zone, session.get_bind().dialect.name, now
-    ).label("day")
-    return session.execute(
-        sa.select(day, *keys, *aggregates)
-        .select_from(Attempt)
-        .join(Question, Question.id == Attempt.question_id)
-        .where(Attempt.user_id == user_id, Attempt.answered_at >= since)
-        .group_by(day, *keys)
-    ).all()
+def _window_start(today: date, weeks: int) -> date:
+    """The Monday that starts a window of whole weeks ending with this week."""
+    return today - timedelta(days=today.weekday() + 7 * (weeks - 1))
 
 
 @dataclass(frozen=True)
@@ -220,32 +203,31 @@ class FieldTrend:
 def weekly_ratings(
     session: Session, user_id: int, now: datetime, zone: ZoneInfo
 ) -> tuple[list[date], list[FieldTrend]]:
-    """Average rating per field per week over the last 12 weeks (SQL sums by day)."""
-    today = local_today(now, zone)
-    first_week = today - timedelta(days=today.weekday() + 7 * (RATING_WEEKS - 1))
-    since = datetime.combine(first_week, datetime.min.time(), tzinfo=zone)
-    rows = _per_local_day(
-        session,
-        user_id,
-        now,
-        zone,
-        since,
-        keys=[Question.field_id],
-        aggregates=[sa.func.sum(Attempt.rating), sa.func.count(Attempt.id)],
-    )
+    """Average rating per field per week over the last 12 weeks, from daily sums."""
+    first_week = _window_start(local_today(now, zone), RATING_WEEKS)
+    # At most 84 days times the fields practised: small whatever the history.
+    rows = session.execute(
+        sa.select(
+            PracticeDay.field_id,
+            Field.name,
+            PracticeDay.day,
+            PracticeDay.rating_sum,
+            PracticeDay.answers,
+        )
+        .join(Field, Field.id == PracticeDay.field_id)
+        .where(PracticeDay.user_id == user_id, PracticeDay.day >= first_week)
+    ).all()
     weeks = [first_week + timedelta(weeks=i) for i in range(RATING_WEEKS)]
+    names: dict[int, str] = {}
     sums: dict[int, dict[date, list[int]]] = defaultdict(
         lambda: {week: [0, 0] for week in weeks}
     )
-    for day_text, field_id, rating_sum, answers in rows:
-        day = date.fromisoformat(str(day_text))
+    for field_id, name, day, rating_sum, answers in rows:
+        names[field_id] = name
         week = day - timedelta(days=day.weekday())
         if week in sums[field_id]:
-            sums[field_id][week][0] += int(rating_sum)
-            sums[field_id][week][1] += int(answers)
-    names = dict(
-        session.execute(sa.select(Field.id, Field.name).where(Field.id.in_(sums))).all()
-    )
+            sums[field_id][week][0] += rating_sum
+            sums[field_id][week][1] += answers
     trends = [
         FieldTrend(
             field_name=names[field_id],
@@ -281,12 +263,14 @@ def practice_calendar(
 ) -> PracticeCalendar:
     """Which local days had practice, for the calendar and the streak."""
     today = local_today(now, zone)
-    first_day = today - timedelta(days=today.weekday() + 7 * (CALENDAR_WEEKS - 1))
-    since = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
-    rows = _per_local_day(
-        session, user_id, now, zone, since, keys=[], aggregates=[sa.func.count()]
-    )
-    by_day = {date.fromisoformat(str(day)): int(count) for day, count in rows}
+    first_day = _window_start(today, CALENDAR_WEEKS)
+    # One row per practised day (at most 182), summed over fields.
+    rows = session.execute(
+        sa.select(PracticeDay.day, sa.func.sum(PracticeDay.answers))
+        .where(PracticeDay.user_id == user_id, PracticeDay.day >= first_day)
+        .group_by(PracticeDay.day)
+    ).all()
+    by_day = {day: int(count) for day, count in rows}
     return PracticeCalendar(
         first_day=first_day,
         today=today,

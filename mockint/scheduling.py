@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from mockint.models import SHAKY_AT_MOST, Attempt, ReviewCard
+from mockint.practice_days import add_answer, rebuild_practice_days
 
 SCHEDULER = Scheduler(
     desired_retention=0.9,
@@ -138,8 +139,10 @@ def record_review(session: Session, attempt: Attempt) -> ReviewCard:
     overwriting each other; the first card is inserted with ON CONFLICT DO
     NOTHING, so two first answers cannot both create one. An answer older than
     the card's last review (a slower concurrent request) replays the question's
-    log, so the card always equals `rebuild_cards`.
+    log, so the card always equals `rebuild_cards`. The answer is also counted in
+    its day's practice sums, the progress page's input.
     """
+    add_answer(session, attempt)
     locked = (
         sa.select(ReviewCard)
         .where(
@@ -173,7 +176,7 @@ def replay(attempts: Iterable[Attempt]) -> dict[tuple[int, int], ReviewCard]:
 
 
 def rebuild_cards(session: Session, user_id: int | None = None) -> int:
-    """Recompute every card (of one user, or all) from the attempt log."""
+    """Recompute every card and practice day (of one user, or all) from the log."""
     delete = sa.delete(ReviewCard)
     query = sa.select(Attempt).order_by(
         Attempt.user_id, Attempt.answered_at, Attempt.id
@@ -185,6 +188,7 @@ def rebuild_cards(session: Session, user_id: int | None = None) -> int:
     cards = replay(session.scalars(query.execution_options(yield_per=2000)))
     session.add_all(cards.values())
     session.flush()
+    rebuild_practice_days(session, user_id)
     return len(cards)
 
 
