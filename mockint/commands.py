@@ -102,10 +102,10 @@ review_cli = AppGroup("review", help="Spaced-repetition maintenance.")
 @review_cli.command("rebuild")
 @click.option("--user", "user_id", type=int, help="Only this user id.")
 def rebuild_command(user_id: int | None) -> None:
-    """Recompute every review card from the attempt log."""
-    count = rebuild_cards(db.session, user_id)
+    """Recompute every review card and daily practice sum from the attempt log."""
+    count = rebuild_cards(db.session, user_id)  # the practice days with them
     db.session.commit()
-    click.echo(f"Rebuilt {count} review cards from the attempt log.")
+    click.echo(f"Rebuilt {count} review cards and the practice days from the log.")
 
 
 def _live_sqlite_file(pg_command: Callable[[str], str]) -> Path:

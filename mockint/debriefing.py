@@ -29,6 +29,7 @@ from mockint.models import (
     utcnow,
 )
 from mockint.own_questions import QuestionDraft, add_question, lines_of
+from mockint.practice_days import remove_answers
 from mockint.scheduling import DUE_AT_ONCE, category, record_review
 
 MAX_STUMPERS = 20
@@ -254,6 +255,7 @@ def _delete_questions(session: Session, user_id: int, question_ids: set[int]) ->
             sa.select(RoundItem.round_id).where(RoundItem.question_id.in_(ids))
         )
     )
+    remove_answers(session, Attempt.question_id.in_(ids))
     for model in (Attempt, ReviewCard, AnswerOutline):
         session.execute(sa.delete(model).where(model.question_id.in_(ids)))
     session.execute(sa.delete(RoundItem).where(RoundItem.question_id.in_(ids)))

@@ -45,6 +45,7 @@ from mockint.models import (
     utcnow,
 )
 from mockint.own_questions import QuestionDraft, add_question
+from mockint.practice_days import add_answers
 from mockint.scheduling import replay
 
 NO_ROUND = (None, None)  # an attempt outside any exported round
@@ -477,6 +478,7 @@ def import_profile(session: Session, user: User, prepared: PreparedImport) -> in
             for entry in document.attempts  # oldest first: ids follow time
         ],
     )
+    _count_practice_days(session, user, document, question_ids)
     _insert(
         session,
         ReviewCard,
@@ -505,6 +507,28 @@ def import_profile(session: Session, user: User, prepared: PreparedImport) -> in
     _insert_preparation(session, user.id, document, question_ids)
     _insert_mock_interviews(session, user.id, document, question_ids)
     return prepared.attempt_count
+
+
+def _count_practice_days(
+    session: Session, user: User, document: ExportDocument, question_ids: dict[str, int]
+) -> None:
+    """Count the imported answers by day and field (bulk inserts skip record_review)."""
+    field_of = dict(
+        session.execute(
+            sa.select(Question.id, Question.field_id).where(
+                Question.id.in_(set(question_ids.values()))
+            )
+        ).all()
+    )
+    add_answers(
+        session,
+        user.id,
+        user.timezone,
+        (
+            (entry.answered_at, field_of[question_ids[entry.question]], entry.rating)
+            for entry in document.attempts
+        ),
+    )
 
 
 def _moved_questions(session: Session, keys: set[str]) -> dict[str, int]:

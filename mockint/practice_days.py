@@ -163,3 +163,12 @@ def rebuild_practice_days(session: Session, user_id: int | None = None) -> int:
     sums = _attempt_rows(session, condition)
     _upsert(session, sums)
     return len(sums)
+
+
+def change_zone(session: Session, user: User, zone_name: str) -> None:
+    """Store the user's time zone and re-sum their practice days in it."""
+    if user.timezone == zone_name:
+        return
+    user.timezone = zone_name
+    session.flush()
+    rebuild_practice_days(session, user.id)

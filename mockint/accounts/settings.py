@@ -47,6 +47,7 @@ from mockint.portability import (
     prepare_import,
 )
 from mockint.practice.forms import level_choices
+from mockint.practice_days import change_zone
 from mockint.throttling import (
     import_limit,
     minutes_until,
@@ -172,7 +173,7 @@ def set_timezone() -> ResponseReturnValue:
         if wants_json:
             return {"ok": False, "errors": form.errors or {"profile": ["none"]}}, 400
         return render_settings(tz_form=form, status=400)
-    profile.timezone = form.timezone.data
+    change_zone(db.session, profile, form.timezone.data)
     db.session.commit()
     if wants_json:
         return {"ok": True, "timezone": profile.timezone}
