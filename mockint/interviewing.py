@@ -818,25 +818,6 @@ def calibration_of(items: Sequence[InterviewItem]) -> Calibration | None:
     return Calibration(len(pairs), sum(s - r for s, r in pairs) / len(pairs))
 
 
-def overall_calibration(session: Session, user_id: int) -> Calibration | None:
-    """Calibration across all of the user's ended interviews, computed in SQL."""
-    compared, mean = session.execute(
-        sa.select(
-            sa.func.count(),
-            sa.func.avg(InterviewItem.self_rating - InterviewItem.rating),
-        )
-        .join(Interview, Interview.id == InterviewItem.interview_id)
-        .where(
-            Interview.user_id == user_id,
-            InterviewItem.self_rating.is_not(None),
-            InterviewItem.rating.is_not(None),
-        )
-    ).one()
-    if not compared:
-        return None
-    return Calibration(compared, float(mean))
-
-
 @dataclass(frozen=True)
 class MissedPoint:
     """A guidance point interviewers marked as not covered, and how often."""
@@ -850,41 +831,79 @@ class MissedPoint:
 RECENT_SCORED_ITEMS = 300
 
 
-def most_missed_points(
+@dataclass(frozen=True)
+class InterviewerFindings:
+    """What mock interviewers saw: calibration and the points most often missed."""
+
+    calibration: Calibration | None
+    missed_points: list[MissedPoint]
+
+
+def interviewer_findings(
     session: Session, user_id: int, limit: int = 5
-) -> list[MissedPoint]:
-    """The guidance points most often missed in the user's recent interviews."""
-    items = session.scalars(
-        sa.select(InterviewItem)
+) -> InterviewerFindings:
+    """Calibration across all of the user's interviews and the guidance points most
+    often missed in the recent scored ones, in one statement."""
+    calibration = (
+        sa.select(
+            sa.func.count().label("compared"),
+            sa.func.avg(InterviewItem.self_rating - InterviewItem.rating).label("mean"),
+        )
+        .join(Interview, Interview.id == InterviewItem.interview_id)
+        .where(
+            Interview.user_id == user_id,
+            InterviewItem.self_rating.is_not(None),
+            InterviewItem.rating.is_not(None),
+        )
+        .subquery()
+    )
+    recent = (
+        sa.select(InterviewItem.question_id, InterviewItem.covered)
         .join(Interview, Interview.id == InterviewItem.interview_id)
         .where(
             Interview.user_id == user_id,
             Interview.status == "ended",
             InterviewItem.rating.is_not(None),
         )
-        .options(joinedload(InterviewItem.question))
         .order_by(InterviewItem.id.desc())
         .limit(RECENT_SCORED_ITEMS)
+        .subquery()
+    )
+    # The calibration aggregate is exactly one row and the recent items join onto
+    # it, so the calibration arrives even when no item has been scored.
+    rows = session.execute(
+        sa.select(
+            calibration.c.compared, calibration.c.mean, recent.c.covered, Question
+        )
+        .select_from(calibration)
+        .outerjoin(recent, sa.true())
+        .outerjoin(Question, Question.id == recent.c.question_id)
     ).all()
+    compared, mean = rows[0].compared, rows[0].mean
     missed: Counter[tuple[int, int]] = Counter()
     asked: Counter[int] = Counter()
     questions: dict[int, Question] = {}
-    for item in items:
-        questions[item.question_id] = item.question
-        asked[item.question_id] += 1
-        covered = set(item.covered)
-        for index, _ in item.question.strong_points:
+    for _compared, _mean, covered_points, question in rows:
+        if question is None:
+            continue
+        questions[question.id] = question
+        asked[question.id] += 1
+        covered = set(covered_points)
+        for index, _ in question.strong_points:
             if index not in covered:
-                missed[(item.question_id, index)] += 1
+                missed[(question.id, index)] += 1
     ranked = sorted(
         missed.items(), key=lambda pair: (-pair[1], -asked[pair[0][0]], pair[0])
     )
-    return [
-        MissedPoint(
-            question=questions[question_id],
-            point=questions[question_id].guidance_points[index],
-            missed=count,
-            asked=asked[question_id],
-        )
-        for (question_id, index), count in ranked[:limit]
-    ]
+    return InterviewerFindings(
+        calibration=Calibration(compared, float(mean)) if compared else None,
+        missed_points=[
+            MissedPoint(
+                question=questions[question_id],
+                point=questions[question_id].guidance_points[index],
+                missed=count,
+                asked=asked[question_id],
+            )
+            for (question_id, index), count in ranked[:limit]
+        ],
+    )

@@ -7,58 +7,71 @@ the cost does not grow with the length of the whole attempt history.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from mockint.localtime import end_of_local_day, local_today
 from mockint.models import SHAKY_AT_MOST, Field, PracticeDay, Question, ReviewCard
-from mockint.scheduling import SOLID_STABILITY_DAYS, category, retrievability, weakness
+from mockint.scheduling import (
+    SOLID_STABILITY_DAYS,
+    category_of,
+    recall_at,
+    weakness_of,
+)
 
 RATING_WEEKS = 12
 CALENDAR_WEEKS = 26
 RECOVERED_DAYS = 30
 
 
-@dataclass(frozen=True)
-class WeakQuestion:
-    """One practised question with how weak it is now."""
+# The card columns ranking reads: plain values, no ReviewCard objects to hydrate.
+_CARD_COLUMNS = (
+    ReviewCard.question_id,
+    ReviewCard.stability,
+    ReviewCard.due,
+    ReviewCard.last_review,
+    ReviewCard.reps,
+    ReviewCard.lapses,
+    ReviewCard.last_rating,
+    ReviewCard.recent_ratings,
+    ReviewCard.total_elapsed_seconds,
+)
 
-    question: Question
-    card: ReviewCard
+
+@dataclass(frozen=True)
+class CardRank:
+    """How weak one practised question is now, from its card read as a plain row."""
+
+    card: sa.Row[Any]  # the card's _CARD_COLUMNS, not a ReviewCard
     weakness: float
     recall: float
     category: str
     due_by_today_end: bool
 
     @property
+    def average_seconds(self) -> float:
+        """Mean time spent answering."""
+        card = self.card
+        return card.total_elapsed_seconds / card.reps if card.reps else 0.0
+
+
+@dataclass(frozen=True)
+class WeakQuestion(CardRank):
+    """One practised question with how weak it is now."""
+
+    question: Question
+
+    @property
     def time_ratio(self) -> float:
         """Average answer time as a share of the question's target."""
-        return self.card.average_seconds / self.question.target_seconds
-
-
-def _cards_with_questions(
-    session: Session,
-    user_id: int,
-    field_id: int | None,
-    kind: str | None,
-    level: str | None = None,
-) -> list[ReviewCard]:
-    query = (
-        sa.select(ReviewCard)
-        .join(ReviewCard.question)
-        .join(Question.field)
-        .options(contains_eager(ReviewCard.question).contains_eager(Question.field))
-        .where(
-            ReviewCard.user_id == user_id,
-            *_question_filters(user_id, field_id, kind, level),
-        )
-    )
-    return list(session.scalars(query))
+        return self.average_seconds / self.question.target_seconds
 
 
 def _question_filters(
@@ -75,6 +88,84 @@ def _question_filters(
     return filters
 
 
+def _ranked_cards(
+    session: Session,
+    user_id: int,
+    now: datetime,
+    zone: ZoneInfo,
+    field_id: int | None = None,
+    kind: str | None = None,
+    level: str | None = None,
+) -> tuple[int, list[CardRank]]:
+    """How many questions match the filters, and the user's cards on them, weakest
+    first, in one statement."""
+    filters = _question_filters(user_id, field_id, kind, level)
+    # An aggregate without GROUP BY is exactly one row: outer-joining the cards to
+    # it brings the question count along, even when no card matches.
+    matching = (
+        sa.select(sa.func.count(Question.id).label("questions"))
+        .where(*filters)
+        .subquery()
+    )
+    cards = (
+        sa.select(*_CARD_COLUMNS)
+        .join(Question, Question.id == ReviewCard.question_id)
+        .where(ReviewCard.user_id == user_id, *filters)
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(matching.c.questions, cards)
+        .select_from(matching)
+        .outerjoin(cards, sa.true())
+    ).all()
+    day_end = end_of_local_day(now, zone)
+    ranked = []
+    for row in rows:
+        if row.question_id is None:
+            continue
+        recall = recall_at(row.stability, row.last_review, now)
+        ranked.append(
+            CardRank(
+                card=row,
+                weakness=weakness_of(
+                    recall, row.recent_ratings, row.last_rating, row.lapses
+                ),
+                recall=recall,
+                category=category_of(row.last_rating, row.stability),
+                due_by_today_end=row.due < day_end,
+            )
+        )
+    ranked.sort(key=lambda item: (-item.weakness, item.card.due, item.card.question_id))
+    return rows[0].questions, ranked
+
+
+def _with_questions(session: Session, ranked: Sequence[CardRank]) -> list[WeakQuestion]:
+    """The ranked cards with their questions (and fields), loaded in one statement."""
+    if not ranked:
+        return []
+    questions = {
+        question.id: question
+        for question in session.scalars(
+            sa.select(Question)
+            .where(Question.id.in_([item.card.question_id for item in ranked]))
+            .options(joinedload(Question.field))
+        )
+    }
+    return [
+        WeakQuestion(
+            card=item.card,
+            weakness=item.weakness,
+            recall=item.recall,
+            category=item.category,
+            due_by_today_end=item.due_by_today_end,
+            question=questions[item.card.question_id],
+        )
+        for item in ranked
+        # Archived between the two statements (PostgreSQL reads committed rows).
+        if item.card.question_id in questions
+    ]
+
+
 def ranked_questions(
     session: Session,
     user_id: int,
@@ -85,20 +176,8 @@ def ranked_questions(
     level: str | None = None,
 ) -> list[WeakQuestion]:
     """The user's practised questions, weakest first."""
-    day_end = end_of_local_day(now, zone)
-    ranked = [
-        WeakQuestion(
-            question=card.question,
-            card=card,
-            weakness=weakness(card, now),
-            recall=retrievability(card, now),
-            category=category(card),
-            due_by_today_end=card.due < day_end,
-        )
-        for card in _cards_with_questions(session, user_id, field_id, kind, level)
-    ]
-    ranked.sort(key=lambda item: (-item.weakness, item.card.due, item.question.id))
-    return ranked
+    _total, ranked = _ranked_cards(session, user_id, now, zone, field_id, kind, level)
+    return _with_questions(session, ranked)
 
 
 def drill_questions(
@@ -112,11 +191,11 @@ def drill_questions(
     level: str | None = None,
 ) -> list[Question]:
     """The N questions to drill: due or shaky ones first, weakest leading."""
-    ranked = ranked_questions(session, user_id, now, zone, field_id, kind, level)
+    _total, ranked = _ranked_cards(session, user_id, now, zone, field_id, kind, level)
     ranked.sort(
         key=lambda item: (not (item.due_by_today_end or item.category == "shaky"),)
     )
-    return [item.question for item in ranked[:count]]
+    return [item.question for item in _with_questions(session, ranked[:count])]
 
 
 @dataclass(frozen=True)
@@ -141,29 +220,67 @@ def state_counts(
 ) -> StateCounts:
     """Count questions by state with one aggregate over the user's cards."""
     question_filter = _question_filters(user_id, field_id, kind, level)
-    total = session.scalar(
-        sa.select(sa.func.count(Question.id)).where(*question_filter)
+    total = (
+        sa.select(sa.func.count(Question.id)).where(*question_filter).scalar_subquery()
     )
     solid_enough = ReviewCard.stability >= SOLID_STABILITY_DAYS
     shaky = ReviewCard.last_rating <= SHAKY_AT_MOST
     row = session.execute(
         sa.select(
+            total,
             sa.func.count(ReviewCard.id),
             sa.func.count().filter(shaky),
             sa.func.count().filter(~shaky & ~solid_enough),
             sa.func.count().filter(~shaky & solid_enough),
             sa.func.count().filter(ReviewCard.due < end_of_local_day(now, zone)),
         )
-        .join(Question, Question.id == ReviewCard.question_id)
+        .join_from(ReviewCard, Question, Question.id == ReviewCard.question_id)
         .where(ReviewCard.user_id == user_id, *question_filter)
     ).one()
-    practised, shaky_count, learning, solid, due = row
+    questions, practised, shaky_count, learning, solid, due = row
     return StateCounts(
-        new=total - practised,
+        new=questions - practised,
         learning=learning,
         shaky=shaky_count,
         solid=solid,
         due_today=due,
+    )
+
+
+@dataclass(frozen=True)
+class ReviewOverview:
+    """The review page's list and counts, from one read of the cards."""
+
+    counts: StateCounts
+    weakest: list[WeakQuestion]
+    ranked_total: int
+
+
+def review_overview(
+    session: Session,
+    user_id: int,
+    now: datetime,
+    zone: ZoneInfo,
+    shown: int | None,
+    field_id: int | None = None,
+    kind: str | None = None,
+    level: str | None = None,
+) -> ReviewOverview:
+    """Counts by state and the `shown` weakest questions (all if None), in two
+    statements: the cards as rows, then only the shown questions as objects."""
+    total, ranked = _ranked_cards(session, user_id, now, zone, field_id, kind, level)
+    by_category = Counter(item.category for item in ranked)
+    counts = StateCounts(
+        new=total - len(ranked),
+        learning=by_category["learning"],
+        shaky=by_category["shaky"],
+        solid=by_category["solid"],
+        due_today=sum(item.due_by_today_end for item in ranked),
+    )
+    return ReviewOverview(
+        counts=counts,
+        weakest=_with_questions(session, ranked[:shown]),
+        ranked_total=len(ranked),
     )
 
 

@@ -201,22 +201,46 @@ def category(card: ReviewCard | None) -> str:
     """new, shaky, learning or solid: how well a question is known."""
     if card is None:
         return "new"
-    if card.last_rating <= SHAKY_AT_MOST:
-        return "shaky"
-    return "solid" if card.stability >= SOLID_STABILITY_DAYS else "learning"
+    return category_of(card.last_rating, card.stability)
 
 
 def weakness(card: ReviewCard, now: datetime) -> float:
     """A score from 0 (mastered) to 1 (trips you up): recall, ratings, lapses."""
-    recent = card.recent_ratings[-3:] or [card.last_rating]
-    rating_gap = (4 - sum(recent) / len(recent)) / 3
-    lapse_share = min(card.lapses, 4) / 4
-    return round(
-        0.45 * (1 - retrievability(card, now)) + 0.45 * rating_gap + 0.1 * lapse_share,
-        4,
+    return weakness_of(
+        retrievability(card, now), card.recent_ratings, card.last_rating, card.lapses
     )
 
 
 def is_due(card: ReviewCard, moment: datetime) -> bool:
     """True when the card is due at or before the moment."""
     return card.due <= moment
+
+
+# The same measures from a card's plain values, for pages that read cards as rows
+# rather than hydrating hundreds of ReviewCard objects to rank them.
+
+
+def recall_at(stability: float, last_review: datetime, now: datetime) -> float:
+    """FSRS's probability of recall now, from a card's stability and last review."""
+    # Recall depends on nothing else; the due date only keeps fsrs off the clock.
+    memory = Card(
+        card_id=1, stability=stability, due=last_review, last_review=last_review
+    )
+    return SCHEDULER.get_card_retrievability(memory, now)
+
+
+def category_of(last_rating: int, stability: float) -> str:
+    """shaky, learning or solid, from a practised card's last rating and stability."""
+    if last_rating <= SHAKY_AT_MOST:
+        return "shaky"
+    return "solid" if stability >= SOLID_STABILITY_DAYS else "learning"
+
+
+def weakness_of(
+    recall: float, recent_ratings: list[int], last_rating: int, lapses: int
+) -> float:
+    """The weakness score (see `weakness`) from recall now and the card's ratings."""
+    recent = recent_ratings[-3:] or [last_rating]
+    rating_gap = (4 - sum(recent) / len(recent)) / 3
+    lapse_share = min(lapses, 4) / 4
+    return round(0.45 * (1 - recall) + 0.45 * rating_gap + 0.1 * lapse_share, 4)

@@ -9,14 +9,13 @@ from mockint.banks import LEVELS
 from mockint.charts import calendar_cells, rating_lines
 from mockint.extensions import db
 from mockint.identity import current_profile, current_zone
-from mockint.interviewing import most_missed_points, overall_calibration
+from mockint.interviewing import interviewer_findings
 from mockint.models import Field, utcnow
 from mockint.progress import (
     drill_questions,
     practice_calendar,
-    ranked_questions,
     recovered_questions,
-    state_counts,
+    review_overview,
     weekly_ratings,
 )
 from mockint.review.forms import DrillForm, ReviewFilterForm
@@ -60,22 +59,30 @@ def _render_review(drill: DrillForm | None, status: int = 200) -> tuple[str, int
             "review/review.html", filters=filters, drill=drill, profile=None
         )
         return page, status
-    now, zone = utcnow(), current_zone()
-    field_id = field.id if field else None
-    ranked = ranked_questions(db.session, profile.id, now, zone, field_id, kind, level)
     show_all = request.args.get("all") == "1"
+    overview = review_overview(
+        db.session,
+        profile.id,
+        utcnow(),
+        current_zone(),
+        None if show_all else SHOWN_ON_PAGE,
+        field.id if field else None,
+        kind,
+        level,
+    )
+    findings = interviewer_findings(db.session, profile.id, MISSED_POINTS_SHOWN)
     page = render_template(
         "review/review.html",
         profile=profile,
         filters=filters,
         drill=drill,
-        counts=state_counts(db.session, profile.id, now, zone, field_id, kind, level),
-        weakest=ranked if show_all else ranked[:SHOWN_ON_PAGE],
+        counts=overview.counts,
+        weakest=overview.weakest,
         show_all=show_all,
-        ranked_total=len(ranked),
+        ranked_total=overview.ranked_total,
         filtered=bool(field or kind or level),
-        missed_points=most_missed_points(db.session, profile.id, MISSED_POINTS_SHOWN),
-        calibration=overall_calibration(db.session, profile.id),
+        missed_points=findings.missed_points,
+        calibration=findings.calibration,
     )
     return page, status
 
