@@ -79,31 +79,38 @@ def field_summaries(session: Session, user_id: int | None) -> list[FieldSummary]
         .group_by(Question.field_id)
         .subquery()
     )
-    rows = session.execute(
+    query = (
         sa.select(Field, counts.c.n)
         .join(counts, counts.c.field_id == Field.id)
         .where(Field.archived_at.is_(None))
         .order_by(Field.name)
-    ).all()
-    shaky: dict[int, int] = {}
-    practised: dict[int, int] = {}
-    if user_id is not None:
-        per_field = session.execute(
-            sa.select(
-                Question.field_id,
-                sa.func.count(),
-                sa.func.count().filter(ReviewCard.last_rating <= SHAKY_AT_MOST),
-            )
-            .join(ReviewCard, ReviewCard.question_id == Question.id)
-            .where(ReviewCard.user_id == user_id, Question.archived_at.is_(None))
-            .group_by(Question.field_id)
+    )
+    if user_id is None:
+        return [
+            FieldSummary(field, count, 0, 0) for field, count in session.execute(query)
+        ]
+    # The user's cards per field join in, so the page takes one statement.
+    practised = (
+        sa.select(
+            Question.field_id,
+            sa.func.count().label("seen"),
+            sa.func.count()
+            .filter(ReviewCard.last_rating <= SHAKY_AT_MOST)
+            .label("weak"),
         )
-        for field_id, seen, weak in per_field:
-            practised[field_id] = seen
-            shaky[field_id] = weak
+        .join(ReviewCard, ReviewCard.question_id == Question.id)
+        .where(ReviewCard.user_id == user_id, Question.archived_at.is_(None))
+        .group_by(Question.field_id)
+        .subquery()
+    )
+    rows = session.execute(
+        query.add_columns(practised.c.seen, practised.c.weak).outerjoin(
+            practised, practised.c.field_id == Field.id
+        )
+    )
     return [
-        FieldSummary(field, count, shaky.get(field.id, 0), practised.get(field.id, 0))
-        for field, count in rows
+        FieldSummary(field, count, weak or 0, seen or 0)
+        for field, count, seen, weak in rows
     ]
 
 
