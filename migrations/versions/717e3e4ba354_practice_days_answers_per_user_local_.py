@@ -73,11 +73,12 @@ def _sum_existing_attempts():
     for user_id, zone_name in users:
         zone = _zone(zone_name)
         sums = defaultdict(lambda: [0, 0])
-        rows = bind.execution_options(yield_per=BATCH).execute(
+        # On the statement, not the connection: that would stream the inserts too.
+        rows = bind.execute(
             sa.text(
                 "SELECT a.answered_at, q.field_id, a.rating FROM attempts a "
                 "JOIN questions q ON q.id = a.question_id WHERE a.user_id = :user"
-            ),
+            ).execution_options(yield_per=BATCH),
             {"user": user_id},
         )
         for answered_at, field_id, rating in rows:
