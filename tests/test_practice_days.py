@@ -7,16 +7,21 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
 from test_debriefing import fill as fill_debrief
 from test_debriefing import start as start_debrief
+from test_migrations import OLD_ROWS, drop_everything, table_then, then
 from test_portability import upload
 
+from mockint import create_app
 from mockint.extensions import db
 from mockint.localtime import local_day_expression, local_today, zone_named
 from mockint.models import Attempt, Field, PracticeDay, Question, User
@@ -39,6 +44,7 @@ from support import (
     Interviews,
     Practice,
     csrf_token,
+    database_url,
     make_user,
     post,
     valid_export,
@@ -203,6 +209,46 @@ def test_review_rebuild_recomputes_the_sums(
     result = runner.invoke(args=["review", "rebuild"])
     assert result.exit_code == 0, result.output
     assert sum(answers for answers, _ in assert_in_step(app).values()) == 32
+
+
+@pytest.fixture
+def empty_app(tmp_path: Path) -> Iterator[Flask]:
+    """An app on an empty database, for the migrations to build."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
+        }
+    )
+    with app.app_context():
+        drop_everything(db.engine)
+        yield app
+        db.session.remove()
+        drop_everything(db.engine)
+        db.engine.dispose()
+
+
+def test_the_migration_sums_the_attempts_made_before_it(empty_app: Flask) -> None:
+    migrations = ScriptDirectory(empty_app.extensions["migrate"].directory)
+    upgrade(revision=migrations.get_base())
+    with db.engine.begin() as conn:
+        for name, rows in OLD_ROWS.items():
+            conn.execute(sa.insert(table_then(name)), [then(name, row) for row in rows])
+    head = migrations.get_revision(migrations.get_current_head())
+    upgrade(revision=head.down_revision)  # the revision before the table
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE users SET timezone = 'Pacific/Kiritimati'"))
+    upgrade()
+    sums = assert_in_step(empty_app)
+    # Ada answered on 3, 5 and 9 January at 09:03 UTC: 23:03 the same day in
+    # Kiritimati (UTC+14); the guest on the 4th, in the archived field.
+    assert sums == {
+        (1, date(2026, 1, 3), 1): (2, 4),
+        (1, date(2026, 1, 5), 1): (1, 2),
+        (1, date(2026, 1, 9), 1): (1, 4),
+        (2, date(2026, 1, 4), 2): (1, 2),
+    }
 
 
 # The page's numbers: the same as when it grouped the attempts at read time -----
