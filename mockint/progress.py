@@ -322,29 +322,44 @@ def weekly_ratings(
 ) -> tuple[list[date], list[FieldTrend]]:
     """Average rating per field per week over the last 12 weeks, from daily sums."""
     first_week = _window_start(local_today(now, zone), RATING_WEEKS)
-    # At most 84 days times the fields practised: small whatever the history.
-    rows = session.execute(
+    weeks = [first_week + timedelta(weeks=i) for i in range(RATING_WEEKS)]
+    # Each day's week number, then SQL sums by week: at most 12 rows per field.
+    newest_first = reversed(list(enumerate(weeks)))
+    week_of_day = sa.case(
+        *((PracticeDay.day >= start, number) for number, start in newest_first)
+    )
+    days = (
         sa.select(
             PracticeDay.field_id,
-            Field.name,
-            PracticeDay.day,
+            week_of_day.label("week"),
             PracticeDay.rating_sum,
             PracticeDay.answers,
         )
-        .join(Field, Field.id == PracticeDay.field_id)
-        .where(PracticeDay.user_id == user_id, PracticeDay.day >= first_week)
+        .where(
+            PracticeDay.user_id == user_id,
+            PracticeDay.day >= first_week,
+            PracticeDay.day < first_week + timedelta(weeks=RATING_WEEKS),
+        )
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(
+            days.c.field_id,
+            Field.name,
+            days.c.week,
+            sa.func.sum(days.c.rating_sum),
+            sa.func.sum(days.c.answers),
+        )
+        .join(Field, Field.id == days.c.field_id)
+        .group_by(days.c.field_id, Field.name, days.c.week)
     ).all()
-    weeks = [first_week + timedelta(weeks=i) for i in range(RATING_WEEKS)]
     names: dict[int, str] = {}
     sums: dict[int, dict[date, list[int]]] = defaultdict(
         lambda: {week: [0, 0] for week in weeks}
     )
-    for field_id, name, day, rating_sum, answers in rows:
+    for field_id, name, number, rating_sum, answers in rows:
         names[field_id] = name
-        week = day - timedelta(days=day.weekday())
-        if week in sums[field_id]:
-            sums[field_id][week][0] += rating_sum
-            sums[field_id][week][1] += answers
+        sums[field_id][weeks[number]] = [int(rating_sum), int(answers)]
     trends = [
         FieldTrend(
             field_name=names[field_id],
