@@ -16,6 +16,9 @@ from alembic.script import ScriptDirectory
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
+from test_concurrency import _all_at_once as all_at_once
+from test_concurrency import _answer_form as answer_form
+from test_concurrency import _twin as twin
 from test_debriefing import fill as fill_debrief
 from test_debriefing import start as start_debrief
 from test_migrations import OLD_ROWS, drop_everything, table_then, then
@@ -437,3 +440,33 @@ def test_the_page_reads_no_attempts_and_as_many_statements_at_any_size(
         assert not [s for s in statements if re.search(r"\battempts\b", s)]
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def test_answers_sent_at_once_all_count_in_their_shared_day(
+    app: Flask, client: FlaskClient, practice: Practice
+) -> None:
+    practice.start_round()  # the profile the tabs share
+    with app.app_context():
+        keys = list(
+            db.session.scalars(
+                sa.select(Question.key)
+                .join(Field)
+                .where(Field.slug == "alpha-field")
+                .order_by(Question.id)
+            )
+        )
+    tabs = [twin(app, client) for _ in keys]
+    forms = []
+    for i, (tab, key) in enumerate(zip(tabs, keys, strict=True)):
+        started = post(tab, f"/questions/{key}/practice")
+        round_id = int(started.headers["Location"].split("/")[2])
+        forms.append((tab, round_id, answer_form(tab, round_id, rating=1 + i % 4)))
+    statuses = all_at_once(
+        [
+            (lambda t=tab, r=round_id, f=form: t.post(f"/rounds/{r}/1", data=f))
+            for tab, round_id, form in forms
+        ]
+    )
+    assert statuses == [302] * len(keys)
+    sums = assert_in_step(app)
+    assert sum(answers for answers, _ in sums.values()) == len(keys)
