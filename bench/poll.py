@@ -32,7 +32,9 @@ from mockint.bank_sync import sync_banks
 from mockint.banks import load_banks
 from mockint.config import PROJECT_ROOT, normalise_database_url
 from mockint.extensions import db
-from mockint.interviewing import begin, create_interview, create_link
+from mockint.interviewing.links import create_link
+from mockint.interviewing.live import begin
+from mockint.interviewing.questions import create_interview
 from mockint.models import Interview, Question, User, utcnow
 
 CONNECTIONS = 16

@@ -54,7 +54,9 @@ from mockint.bank_sync import sync_banks  # noqa: E402
 from mockint.banks import load_banks  # noqa: E402
 from mockint.config import PROJECT_ROOT, normalise_database_url  # noqa: E402
 from mockint.extensions import db, login_manager  # noqa: E402
-from mockint.interviewing import begin, create_interview, create_link  # noqa: E402
+from mockint.interviewing.links import create_link
+from mockint.interviewing.live import begin
+from mockint.interviewing.questions import create_interview  # noqa: E402
 from mockint.login_sessions import start_session  # noqa: E402
 from mockint.models import (  # noqa: E402
     Attempt,

@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from mockint.database import transaction_wants_write_lock
 from mockint.extensions import db, login_manager
-from mockint.interviewing import move_grants
+from mockint.interviewing.links import move_grants
 from mockint.localtime import zone_named
 from mockint.login_sessions import (
     end_session,

@@ -22,7 +22,8 @@ from mockint.banks import (
     PERSONAL_ID_PREFIX,
     SLUG_PATTERN,
 )
-from mockint.interviewing import LINK_LIFETIMES_DAYS, MAX_QUESTIONS, METHODS
+from mockint.interviewing.links import LINK_LIFETIMES_DAYS
+from mockint.interviewing.questions import MAX_QUESTIONS, METHODS
 from mockint.localtime import is_valid_zone
 from mockint.outlines import MAX_OUTLINE_LENGTH
 from mockint.own_questions import MAX_TEXT_LENGTH as MAX_QUESTION_LENGTH

@@ -26,7 +26,7 @@ from mockint.import_schema import (
     ImportProblem,
     parse_export,
 )
-from mockint.interviewing import new_public_id
+from mockint.interviewing.questions import new_public_id
 from mockint.models import (
     RATING_LABELS,
     AnswerOutline,

@@ -25,17 +25,9 @@ from hypothesis import strategies as st
 
 from mockint.debriefing import start_debrief
 from mockint.extensions import db
-from mockint.interviewing import (
-    METHODS,
-    Score,
-    begin,
-    create_interview,
-    create_link,
-    end,
-    grant,
-    save_score,
-    usable_link,
-)
+from mockint.interviewing.links import create_link, grant, usable_link
+from mockint.interviewing.live import Score, begin, end, save_score
+from mockint.interviewing.questions import METHODS, create_interview
 from mockint.interviews.forms import ACTIONS
 from mockint.login_sessions import start_session
 from mockint.models import FailedLogin, Field, Question, RateEvent, User, utcnow

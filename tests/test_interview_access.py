@@ -67,7 +67,7 @@ def _interview_urls(public_id: str) -> list[str]:
 
 def _revoke(app: Flask, candidate: FlaskClient, public_id: str, link: str) -> None:
     """Revoke the link through the candidate's screen."""
-    from mockint.interviewing import hash_token
+    from mockint.interviewing.links import hash_token
 
     with app.app_context():
         link_id = db.session.scalar(

@@ -11,7 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mockint.extensions import db
-from mockint.interviewing import create_interview, create_link
+from mockint.interviewing.links import create_link
+from mockint.interviewing.questions import create_interview
 from mockint.models import Interview, Question, User, utcnow
 
 from support import csrf_token, make_app

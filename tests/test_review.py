@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mockint.extensions import db
-from mockint.interviewing import create_interview
+from mockint.interviewing.questions import create_interview
 from mockint.models import Attempt, Question, RoundItem, User
 from mockint.scheduling import rebuild_cards
 from mockint.upcoming import create_plan

@@ -25,7 +25,8 @@ from werkzeug.test import TestResponse
 
 from mockint.config import PROJECT_ROOT
 from mockint.extensions import db
-from mockint.interviewing import create_interview, create_link
+from mockint.interviewing.links import create_link
+from mockint.interviewing.questions import create_interview
 from mockint.models import Question, User, utcnow
 
 from support import make_app

@@ -13,9 +13,8 @@ from flask_wtf.csrf import CSRFError
 
 from mockint.extensions import csrf, db
 from mockint.identity import current_profile
-from mockint.interviewing import (
-    NotAllowedNow,
-    StaleVersion,
+from mockint.interviewing import NotAllowedNow, StaleVersion
+from mockint.interviewing.live import (
     begin,
     current_item,
     end,

@@ -29,14 +29,9 @@ from wtforms.validators import (
 )
 
 from mockint.banks import KINDS
-from mockint.interviewing import (
-    LINK_LIFETIMES_DAYS,
-    MAX_FEEDBACK_LENGTH,
-    MAX_QUESTIONS,
-    METHODS,
-    MIN_QUESTIONS,
-    Score,
-)
+from mockint.interviewing.links import LINK_LIFETIMES_DAYS
+from mockint.interviewing.live import MAX_FEEDBACK_LENGTH, Score
+from mockint.interviewing.questions import MAX_QUESTIONS, METHODS, MIN_QUESTIONS
 from mockint.models import RATING_LABELS, InterviewItem
 from mockint.practice.forms import level_choices
 

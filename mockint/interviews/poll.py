@@ -21,7 +21,7 @@ from itsdangerous import BadSignature
 from werkzeug.http import parse_cookie, parse_etags
 
 from mockint.extensions import db
-from mockint.interviewing import LiveState, RawLiveState
+from mockint.interviewing.live import LiveState, RawLiveState
 from mockint.login_sessions import hash_token
 from mockint.models import utcnow
 from mockint.security import HSTS_HEADER, SECURITY_HEADERS

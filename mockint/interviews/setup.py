@@ -16,20 +16,17 @@ from mockint.identity import (
     current_zone,
     ensure_profile,
 )
-from mockint.interviewing import (
+from mockint.interviewing import NotAllowedNow
+from mockint.interviewing.links import create_link, links_of, revoke_link
+from mockint.interviewing.live import current_item, running_seconds
+from mockint.interviewing.questions import (
     MAX_QUESTIONS,
-    NotAllowedNow,
     add_question,
     choose_questions,
     create_interview,
-    create_link,
-    current_item,
     interviews_of,
-    links_of,
     move_question,
     remove_question,
-    revoke_link,
-    running_seconds,
 )
 from mockint.interviews import bp
 from mockint.interviews.forms import (

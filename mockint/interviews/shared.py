@@ -22,16 +22,11 @@ from mockint.identity import (
     current_session_id,
     ensure_profile,
 )
-from mockint.interviewing import (
-    NotAllowedNow,
-    calibration_of,
-    grant,
-    granted_interview,
-    live_state,
-    owned_interview,
-    save_self_ratings,
-    usable_link,
-)
+from mockint.interviewing import NotAllowedNow
+from mockint.interviewing.links import grant, granted_interview, usable_link
+from mockint.interviewing.live import live_state
+from mockint.interviewing.questions import owned_interview
+from mockint.interviewing.results import calibration_of, save_self_ratings
 from mockint.interviews import bp
 from mockint.interviews.forms import self_ratings_from
 from mockint.interviews.poll import is_current, state_headers

@@ -9,7 +9,7 @@ from mockint.banks import LEVELS
 from mockint.charts import calendar_cells, rating_lines
 from mockint.extensions import db
 from mockint.identity import current_profile, current_zone
-from mockint.interviewing import interviewer_findings
+from mockint.interviewing.results import interviewer_findings
 from mockint.models import Field, utcnow
 from mockint.progress import (
     drill_questions,
