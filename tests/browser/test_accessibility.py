@@ -152,7 +152,11 @@ def visit_interview_pages(candidate: Page, interviewer: Page) -> list[str]:
         interviewer.get_by_role("heading", name=re.compile("Thank you"))
     ).to_be_visible()
     check(interviewer)  # the interviewer's summary
-    candidate.goto(screen)
+    # The candidate's live screen turns into the summary by itself (navigating
+    # it meanwhile would race its own reload).
+    expect(
+        candidate.get_by_role("heading", name="How your interview went")
+    ).to_be_visible(timeout=10_000)
     candidate.get_by_label("Solid", exact=True).first.check()
     candidate.get_by_role("button", name="Save my ratings").click()
     expect(candidate.get_by_text("On average you rate yourself")).to_be_visible()
