@@ -136,8 +136,8 @@ def visit_interview_pages(candidate: Page, interviewer: Page) -> list[str]:
     interviewer.goto(link)
     check(interviewer)  # the intro
     interviewer.get_by_role("button", name="Begin the interview").click()
-    interviewer.wait_for_function(
-        "document.documentElement.dataset.interviewerReady === 'true'"
+    expect(interviewer.locator("html")).to_have_attribute(
+        "data-interviewer-ready", "true"
     )
     interviewer.get_by_role("button", name="Start the clock").click()
     expect(interviewer.get_by_role("button", name="Stop the clock")).to_be_visible()

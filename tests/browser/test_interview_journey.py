@@ -98,9 +98,10 @@ def open_link(page: Page, link: str) -> str:
 
 
 def wait_for_modules(page: Page, *flags: str) -> None:
-    """Wait until the page's modules listen (data-*-ready on <html>)."""
+    """Wait until the page's modules listen (data-<flag>-ready on <html>)."""
     for flag in flags:
-        page.wait_for_function(f"document.documentElement.dataset.{flag} === 'true'")
+        # A locator, unlike a bare script, survives the page being replaced mid-wait.
+        expect(page.locator("html")).to_have_attribute(f"data-{flag}-ready", "true")
 
 
 def settle(interviewer: Page) -> None:
@@ -148,12 +149,12 @@ def test_spoken_only_interview_followed_live(sides: tuple[Side, Side]) -> None:
     expect(
         candidate.get_by_role("heading", name="Waiting for your interviewer")
     ).to_be_visible()
-    wait_for_modules(candidate, "liveReady")
+    wait_for_modules(candidate, "live")
 
     interviewer = interviewer_side.new_page()
     conduct = open_link(interviewer, link)
     interviewer.get_by_role("button", name="Begin the interview").click()
-    wait_for_modules(interviewer, "liveReady", "interviewerReady")
+    wait_for_modules(interviewer, "live", "interviewer")
     texts = [interviewer.locator("h1.question-heading").inner_text()]
     follows(candidate, 1, None)  # spoken only: no text on the candidate's screen
     expect(candidate.locator("[data-live-elapsed]")).to_have_text("0:00")
@@ -194,13 +195,13 @@ def test_spoken_only_interview_followed_live(sides: tuple[Side, Side]) -> None:
     expect(interviewer.locator("[data-live-progress]")).to_have_text("Question 2 of 3")
     texts.append(interviewer.locator("h1.question-heading").inner_text())
     follows(candidate, 2, None)  # the next question is spoken only again
-    wait_for_modules(interviewer, "interviewerReady")
+    wait_for_modules(interviewer, "interviewer")
 
     # Back to question 1 to change its rating, then forward again.
     interviewer.get_by_role("button", name="Previous question").click()
     expect(interviewer.locator("h1.question-heading")).to_have_text(texts[0])
     follows(candidate, 1, texts[0])  # it was revealed
-    wait_for_modules(interviewer, "interviewerReady")
+    wait_for_modules(interviewer, "interviewer")
     expect(interviewer.get_by_label("Solid", exact=True)).to_be_checked()
     expect(interviewer.locator("textarea[name=feedback]")).to_have_value(
         "Clear opening; land the why."
@@ -211,7 +212,7 @@ def test_spoken_only_interview_followed_live(sides: tuple[Side, Side]) -> None:
     settle(interviewer)
     interviewer.get_by_role("button", name="Next question").click()
     follows(candidate, 2, None)
-    wait_for_modules(interviewer, "interviewerReady")
+    wait_for_modules(interviewer, "interviewer")
 
     # Question 2: scored, then the interviewer reloads and finds it all there.
     points[2] = guidance_labels(interviewer)
@@ -231,12 +232,12 @@ def test_spoken_only_interview_followed_live(sides: tuple[Side, Side]) -> None:
     expect(interviewer.locator("textarea[name=feedback]")).to_have_value(
         "Strong example."
     )
-    wait_for_modules(interviewer, "interviewerReady")
+    wait_for_modules(interviewer, "interviewer")
     interviewer.get_by_role("button", name="Next question").click()
     expect(interviewer.locator("[data-live-progress]")).to_have_text("Question 3 of 3")
     texts.append(interviewer.locator("h1.question-heading").inner_text())
     follows(candidate, 3, None)
-    wait_for_modules(interviewer, "interviewerReady")
+    wait_for_modules(interviewer, "interviewer")
 
     # The candidate closes the tab; meanwhile the question is revealed and
     # the clock started; the reopened tab catches up.
@@ -255,7 +256,7 @@ def test_spoken_only_interview_followed_live(sides: tuple[Side, Side]) -> None:
     # change is refused with a clear message, and what it typed stays.
     second = interviewer_side.new_page()
     second.goto(conduct)
-    wait_for_modules(second, "interviewerReady")
+    wait_for_modules(second, "interviewer")
     second.get_by_role("button", name="Stop the clock").click()
     expect(second.get_by_role("button", name="Start the clock")).to_be_visible()
     typed = "Good trade-off; say the cost out loud."
@@ -362,7 +363,7 @@ def test_revoking_mid_interview_stops_the_interviewer(sides: tuple[Side, Side]) 
     interviewer = interviewer_side.new_page()
     open_link(interviewer, link)
     interviewer.get_by_role("button", name="Begin the interview").click()
-    wait_for_modules(interviewer, "interviewerReady")
+    wait_for_modules(interviewer, "interviewer")
 
     candidate.goto(screen)
     expect(candidate.locator("[data-live-progress]")).to_have_text("Question 1 of 3")
