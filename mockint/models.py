@@ -622,3 +622,18 @@ class PracticeDay(db.Model):
     )
     answers: so.Mapped[int]
     rating_sum: so.Mapped[int]
+
+
+class BankVersion(db.Model):
+    """One row counting changes to the banks' fields and questions.
+
+    Processes keep the banks in memory (`mockint.catalogue`) and read this number
+    on each request to know whether theirs is still current. A single row updated
+    in place orders the changes as their transactions commit, which a sequence
+    would not.
+    """
+
+    __tablename__ = "bank_version"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    version: so.Mapped[int] = so.mapped_column(default=0)

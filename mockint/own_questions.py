@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from mockint.bank_similarity import NEAR_DUPLICATE_RATIO, normalise_text, similarity
 from mockint.banks import PERSONAL_FIELD_SLUG, PERSONAL_ID_PREFIX
+from mockint.catalogue import count_bank_change
 from mockint.models import Field, Question, utcnow
 
 PERSONAL_SLUG = PERSONAL_FIELD_SLUG
@@ -49,7 +50,7 @@ def personal_field(session: Session) -> Field:
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[
         session.get_bind().dialect.name
     ]
-    session.execute(
+    created = session.execute(
         insert(Field)
         .values(
             slug=PERSONAL_SLUG,
@@ -60,6 +61,8 @@ def personal_field(session: Session) -> Field:
         )
         .on_conflict_do_nothing(index_elements=["slug"])
     )
+    if created.rowcount:  # processes keep the field list: tell them it changed
+        count_bank_change(session)
     return session.scalars(sa.select(Field).where(Field.slug == PERSONAL_SLUG)).one()
 
 

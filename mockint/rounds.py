@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from mockint.catalogue import FieldEntry, QuestionEntry, current_catalogue
 from mockint.models import (
     SHAKY_AT_MOST,
     Attempt,
@@ -20,7 +22,13 @@ from mockint.models import (
     RoundItem,
     utcnow,
 )
-from mockint.scheduling import is_due, record_review, weakness
+from mockint.progress import StateCounts
+from mockint.scheduling import (
+    SOLID_STABILITY_DAYS,
+    is_due,
+    record_review,
+    weakness,
+)
 
 ROUND_SIZES = (3, 5, 10)
 MAX_ELAPSED_SECONDS = 4 * 60 * 60
@@ -63,55 +71,101 @@ def last_ratings(
 class FieldSummary:
     """A field as the home page lists it."""
 
-    field: Field
+    field: FieldEntry
     question_count: int
     shaky_count: int
     practised_count: int
 
 
-def field_summaries(session: Session, user_id: int | None) -> list[FieldSummary]:
-    """List active fields with question counts and the user's shaky counts."""
-    # The personal field counts only this user's questions, so it is listed
-    # only for a user who has some.
-    counts = (
-        sa.select(Question.field_id, sa.func.count().label("n"))
-        .where(Question.archived_at.is_(None), Question.visible_to(user_id))
-        .group_by(Question.field_id)
-        .subquery()
-    )
-    query = (
-        sa.select(Field, counts.c.n)
-        .join(counts, counts.c.field_id == Field.id)
-        .where(Field.archived_at.is_(None))
-        .order_by(Field.name)
-    )
-    if user_id is None:
-        return [
-            FieldSummary(field, count, 0, 0) for field, count in session.execute(query)
-        ]
-    # The user's cards per field join in, so the page takes one statement.
-    practised = (
+@dataclass(frozen=True)
+class PracticeOverview:
+    """The home page's fields with the user's counts, and the user's totals."""
+
+    summaries: list[FieldSummary]
+    counts: StateCounts | None  # None for a visitor
+
+
+def _per_field_statement(user_id: int, day_end: datetime) -> sa.CompoundSelect:
+    """The user's cards on active questions counted by field and state, then the
+    user's own active questions counted by field: one statement, a row per field."""
+    shaky = ReviewCard.last_rating <= SHAKY_AT_MOST
+    solid_enough = ReviewCard.stability >= SOLID_STABILITY_DAYS
+    none = sa.literal(0)
+    cards = (
         sa.select(
             Question.field_id,
-            sa.func.count().label("seen"),
-            sa.func.count()
-            .filter(ReviewCard.last_rating <= SHAKY_AT_MOST)
-            .label("weak"),
+            sa.func.count().label("practised"),
+            sa.func.count().filter(shaky).label("shaky"),
+            sa.func.count().filter(~shaky & ~solid_enough).label("learning"),
+            sa.func.count().filter(~shaky & solid_enough).label("solid"),
+            sa.func.count().filter(ReviewCard.due < day_end).label("due"),
+            none.label("own"),
         )
-        .join(ReviewCard, ReviewCard.question_id == Question.id)
+        .join_from(ReviewCard, Question, Question.id == ReviewCard.question_id)
         .where(ReviewCard.user_id == user_id, Question.archived_at.is_(None))
         .group_by(Question.field_id)
-        .subquery()
     )
-    rows = session.execute(
-        query.add_columns(practised.c.seen, practised.c.weak).outerjoin(
-            practised, practised.c.field_id == Field.id
+    own = (
+        sa.select(Question.field_id, none, none, none, none, none, sa.func.count())
+        .where(Question.owner_id == user_id, Question.archived_at.is_(None))
+        .group_by(Question.field_id)
+    )
+    return sa.union_all(cards, own)
+
+
+def practice_overview(
+    session: Session, user_id: int | None, day_end: datetime
+) -> PracticeOverview:
+    """Active fields with question counts and the user's practised and shaky
+    counts, and the user's questions by state (due by `day_end`)."""
+    catalogue = current_catalogue(session)
+    if user_id is None:
+        return PracticeOverview(
+            [
+                FieldSummary(field, catalogue.question_count(field.id), 0, 0)
+                for field in catalogue.fields
+                if catalogue.question_count(field.id)
+            ],
+            None,
         )
-    )
-    return [
-        FieldSummary(field, count, weak or 0, seen or 0)
-        for field, count, seen, weak in rows
+    per_field: dict[int, sa.Row] = {}
+    own: dict[int, int] = {}
+    for row in session.execute(_per_field_statement(user_id, day_end)):
+        if row.own:
+            own[row.field_id] = row.own
+        else:
+            per_field[row.field_id] = row
+
+    def summary(field: FieldEntry, question_count: int) -> FieldSummary:
+        row = per_field.get(field.id)
+        return FieldSummary(
+            field, question_count, row.shaky if row else 0, row.practised if row else 0
+        )
+
+    summaries = [
+        summary(field, catalogue.question_count(field.id))
+        for field in catalogue.fields
+        if catalogue.question_count(field.id)
     ]
+    personal = catalogue.personal_field
+    if personal is not None and own.get(personal.id):
+        summaries.append(summary(personal, own[personal.id]))
+        summaries.sort(key=lambda item: item.field.name)
+    rows = per_field.values()
+    practised = sum(row.practised for row in rows)
+    counts = StateCounts(
+        new=catalogue.active_question_count + sum(own.values()) - practised,
+        learning=sum(row.learning for row in rows),
+        shaky=sum(row.shaky for row in rows),
+        solid=sum(row.solid for row in rows),
+        due_today=sum(row.due for row in rows),
+    )
+    return PracticeOverview(summaries, counts)
+
+
+def field_summaries(session: Session, user_id: int | None) -> list[FieldSummary]:
+    """List active fields with question counts and the user's shaky counts."""
+    return practice_overview(session, user_id, utcnow()).summaries
 
 
 def field_questions(
@@ -135,6 +189,36 @@ def field_questions(
     if level:
         query = query.where(Question.level == level)
     return list(session.scalars(query.order_by(Question.position, Question.id)))
+
+
+def listed_field(session: Session, slug: str) -> FieldEntry | None:
+    """The active field with this slug, as lists show it, or None."""
+    catalogue = current_catalogue(session)
+    personal = catalogue.personal_field
+    if personal is not None and slug == personal.slug:
+        return personal
+    return catalogue.fields_by_slug.get(slug)
+
+
+def listed_questions(
+    session: Session,
+    field: Field | FieldEntry,
+    user_id: int | None,
+    kind: str | None = None,
+    difficulty: int | None = None,
+    level: str | None = None,
+) -> Sequence[Question | QuestionEntry]:
+    """A field's active questions the user may see, in order, filtered: a bank
+    field's from the catalogue, the personal field's from the database."""
+    if field.personal:
+        return field_questions(session, field.id, user_id, kind, difficulty, level)
+    return [
+        question
+        for question in current_catalogue(session).active_by_field.get(field.id, ())
+        if (not kind or question.kind == kind)
+        and (not difficulty or question.difficulty == difficulty)
+        and (not level or question.level == level)
+    ]
 
 
 def order_for_practice(

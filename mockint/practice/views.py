@@ -18,6 +18,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from mockint.catalogue import FieldEntry
 from mockint.charts import rating_lines, time_bars
 from mockint.display import local_date
 from mockint.extensions import csrf, db
@@ -27,6 +28,7 @@ from mockint.identity import (
     current_zone,
     ensure_profile,
 )
+from mockint.localtime import end_of_local_day
 from mockint.models import Field, Question, Round, RoundItem, utcnow
 from mockint.outlines import outline_for, save_outline
 from mockint.practice.forms import (
@@ -36,14 +38,14 @@ from mockint.practice.forms import (
     QuestionFilterForm,
     StartRoundForm,
 )
-from mockint.progress import state_counts
 from mockint.rounds import (
     AlreadyAnswered,
-    field_questions,
-    field_summaries,
     get_round,
     last_ratings,
+    listed_field,
+    listed_questions,
     next_unanswered,
+    practice_overview,
     question_history,
     record_attempt,
     shaky_questions_of,
@@ -83,13 +85,12 @@ def home() -> str:
     """List the fields with question counts and what is still shaky."""
     profile_id = current_profile_id()
     now, zone = utcnow(), current_zone()
-    counts = state_counts(db.session, profile_id, now, zone) if profile_id else None
-    summaries = field_summaries(db.session, profile_id)
+    overview = practice_overview(db.session, profile_id, end_of_local_day(now, zone))
     return render_template(
         "practice/home.html",
-        summaries=summaries,
-        groups=grouped(summaries),
-        counts=counts,
+        summaries=overview.summaries,
+        groups=grouped(overview.summaries),
+        counts=overview.counts,
         interviews=home_plans(db.session, profile_id, now, zone),
         post_form=PostOnlyForm(),
         zone=zone,
@@ -120,26 +121,27 @@ def healthz() -> ResponseReturnValue:
 @bp.get("/fields/<slug>")
 def field_page(slug: str) -> ResponseReturnValue:
     """Show a field's questions, filterable, with my last ratings."""
+    field = listed_field(db.session, slug) or abort(404)
     profile = current_profile()
     start_form = StartRoundForm(level=profile.level if profile else "")
-    return _render_field(_active_field(slug), start_form)
+    return _render_field(field, start_form)
 
 
 def _render_field(
-    field: Field, start_form: StartRoundForm, status: int = 200
+    field: Field | FieldEntry, start_form: StartRoundForm, status: int = 200
 ) -> tuple[str, int]:
     filters = QuestionFilterForm(formdata=request.args)
     kind, difficulty, level = filters.selected()
+    profile_id = current_profile_id()
     page = render_template(
         "practice/field.html",
         field=field,
-        questions=field_questions(
-            db.session, field.id, current_profile_id(), kind, difficulty, level
+        questions=listed_questions(
+            db.session, field, profile_id, kind, difficulty, level
         ),
-        ratings=last_ratings(db.session, current_profile_id(), field.id),
+        ratings=last_ratings(db.session, profile_id, field.id),
         filters=filters,
         start_form=start_form,
-        practise_form=PostOnlyForm(),
         filtered=bool(kind or difficulty or level),
     )
     return page, status

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, Optional
 
 from mockint.banks import KINDS, LEVELS
+from mockint.catalogue import FieldEntry
 from mockint.models import Field
 from mockint.practice.forms import level_choices
 
@@ -33,15 +36,15 @@ class ReviewFilterForm(FlaskForm):
         validators=[Optional()],
     )
 
-    def set_fields(self, fields: list[Field]) -> None:
+    def set_fields(self, fields: Sequence[Field | FieldEntry]) -> None:
         """Offer the active fields."""
         self.field.choices = [SelectChoice("", "All fields")] + [
             SelectChoice(f.slug, f.name) for f in fields
         ]
 
     def selected(
-        self, fields: list[Field]
-    ) -> tuple[Field | None, str | None, str | None]:
+        self, fields: Sequence[Field | FieldEntry]
+    ) -> tuple[Field | FieldEntry | None, str | None, str | None]:
         """The chosen field, kind and level, ignoring anything unknown."""
         by_slug = {f.slug: f for f in fields}
         kind = self.kind.data if self.kind.data in KINDS else None

@@ -6,11 +6,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from mockint.banks import LEVELS
+from mockint.catalogue import FieldEntry, listed_fields
 from mockint.charts import calendar_cells, rating_lines
 from mockint.extensions import db
 from mockint.identity import current_profile, current_zone
 from mockint.interviewing.results import interviewer_findings
-from mockint.models import Field, utcnow
+from mockint.models import utcnow
 from mockint.progress import (
     drill_questions,
     practice_calendar,
@@ -27,12 +28,8 @@ SHOWN_ON_PAGE = 25
 MISSED_POINTS_SHOWN = 5
 
 
-def _active_fields() -> list[Field]:
-    return list(
-        db.session.scalars(
-            db.select(Field).where(Field.archived_at.is_(None)).order_by(Field.name)
-        )
-    )
+def _active_fields() -> list[FieldEntry]:
+    return listed_fields(db.session)
 
 
 @bp.get("")

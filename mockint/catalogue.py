@@ -1,0 +1,214 @@
+"""The banks' fields and questions as plain values, read once per process.
+
+Bank fields and questions change only when `banks sync` runs, yet nearly every
+page shows some of them. Each process keeps them in memory under the bank
+version (`BankVersion`), a counter that any flush touching a bank field or
+question increments in the same transaction. A request reads the counter with
+one small query and reloads the banks only when it has moved.
+
+Users' private questions and their personal field are not here: they belong to
+one user and are read from the database with that user's other data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from threading import Lock
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from mockint.models import BankVersion, Field, Question
+
+EXTENSION_KEY = "mockint.catalogue"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldEntry:
+    """A bank field as pages show it (the attributes templates read of a Field)."""
+
+    id: int
+    slug: str
+    name: str
+    description: str
+    group: str
+    personal: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionEntry:
+    """A bank question as lists show it (the attributes templates read of a
+    Question); the question screen still loads the whole Question."""
+
+    id: int
+    key: str
+    field: FieldEntry
+    position: int
+    text: str
+    kind: str
+    level: str
+    difficulty: int
+    target_seconds: int
+    active: bool
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every bank field and question of one bank version."""
+
+    version: int
+    personal_field: FieldEntry | None  # "My questions", shared, once someone has one
+    fields: tuple[FieldEntry, ...]  # active bank fields, by name
+    fields_by_slug: dict[str, FieldEntry]  # active fields
+    questions: dict[int, QuestionEntry]  # every bank question, archived too
+    active_by_field: dict[int, tuple[QuestionEntry, ...]]  # in bank order
+
+    def question_count(self, field_id: int) -> int:
+        """How many active questions the field has."""
+        return len(self.active_by_field.get(field_id, ()))
+
+    @property
+    def active_question_count(self) -> int:
+        """How many active bank questions there are in all."""
+        return sum(len(questions) for questions in self.active_by_field.values())
+
+
+def bank_version(session: Session) -> int:
+    """The current bank version (0 before anything was counted)."""
+    version = sa.select(BankVersion.version).where(BankVersion.id == 1)
+    return session.scalar(version) or 0
+
+
+def count_bank_change(session: Session) -> None:
+    """Increment the bank version within the session's transaction."""
+    bumped = session.execute(
+        sa.update(BankVersion)
+        .where(BankVersion.id == 1)
+        .values(version=BankVersion.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if bumped.rowcount == 0:  # a schema made by create_all has no row yet
+        session.execute(sa.insert(BankVersion).values(id=1, version=1))
+
+
+def load_catalogue(session: Session, version: int) -> Catalogue:
+    """Read every bank field and question; label them with the version read before."""
+    fields: dict[int, FieldEntry] = {}
+    archived_fields: dict[int, FieldEntry] = {}
+    personal_field = None
+    for row in session.execute(
+        sa.select(
+            Field.id,
+            Field.slug,
+            Field.name,
+            Field.description,
+            Field.group,
+            Field.personal,
+            Field.archived_at,
+        )
+    ):
+        entry = FieldEntry(
+            row.id, row.slug, row.name, row.description, row.group, row.personal
+        )
+        if row.personal:
+            personal_field = entry
+        elif row.archived_at is None:
+            fields[row.id] = entry
+        else:
+            archived_fields[row.id] = entry
+    questions: dict[int, QuestionEntry] = {}
+    active: dict[int, list[QuestionEntry]] = {}
+    rows = session.execute(
+        sa.select(
+            Question.id,
+            Question.key,
+            Question.field_id,
+            Question.position,
+            Question.text,
+            Question.kind,
+            Question.level,
+            Question.difficulty,
+            Question.target_seconds,
+            Question.archived_at,
+        )
+        .where(Question.owner_id.is_(None))
+        .order_by(Question.position, Question.id)
+    )
+    for row in rows:
+        field = fields.get(row.field_id) or archived_fields[row.field_id]
+        entry = QuestionEntry(
+            row.id,
+            row.key,
+            field,
+            row.position,
+            row.text,
+            row.kind,
+            row.level,
+            row.difficulty,
+            row.target_seconds,
+            active=row.archived_at is None and field.id in fields,
+        )
+        questions[row.id] = entry
+        if entry.active:
+            active.setdefault(field.id, []).append(entry)
+    ordered = tuple(sorted(fields.values(), key=lambda field: field.name))
+    return Catalogue(
+        version=version,
+        personal_field=personal_field,
+        fields=ordered,
+        fields_by_slug={field.slug: field for field in ordered},
+        questions=questions,
+        active_by_field={key: tuple(value) for key, value in active.items()},
+    )
+
+
+class _Held:
+    """One application's catalogue, replaced whole when the version moves."""
+
+    def __init__(self) -> None:
+        self.catalogue: Catalogue | None = None
+        self.lock = Lock()
+
+
+def current_catalogue(session: Session) -> Catalogue:
+    """The banks as of now: this process's copy, reloaded if the version moved."""
+    held: _Held = current_app.extensions.setdefault(EXTENSION_KEY, _Held())
+    version = bank_version(session)
+    catalogue = held.catalogue
+    if catalogue is not None and catalogue.version == version:
+        return catalogue
+    with held.lock:  # threaded servers: one reload, the others wait for it
+        catalogue = held.catalogue
+        if catalogue is None or catalogue.version != version:
+            catalogue = load_catalogue(session, version)
+            held.catalogue = catalogue
+    return catalogue
+
+
+def listed_fields(session: Session) -> list[FieldEntry]:
+    """Every active field by name, "My questions" among them once it exists."""
+    catalogue = current_catalogue(session)
+    personal = catalogue.personal_field
+    if personal is None:
+        return list(catalogue.fields)
+    return sorted((*catalogue.fields, personal), key=lambda field: field.name)
+
+
+def _touches_banks(item: Any) -> bool:
+    if isinstance(item, Field):
+        return not item.personal
+    if isinstance(item, Question):
+        return item.owner_id is None
+    return False
+
+
+@event.listens_for(Session, "before_flush")
+def _count_bank_changes(session: Session, _context: object, _instances: object) -> None:
+    """Any flush that adds, changes or deletes a bank field or question moves the
+    version, whoever made it (sync, a migration script, a test fixture)."""
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(_touches_banks(item) for item in changed):
+        count_bank_change(session)

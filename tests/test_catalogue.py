@@ -1,0 +1,115 @@
+"""The banks kept in each process: current after every sync, in every process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from mockint import create_app
+from mockint.bank_sync import sync_banks
+from mockint.banks import load_banks
+from mockint.catalogue import bank_version, current_catalogue
+from mockint.extensions import db
+
+from support import Practice, post
+
+OLD_TEXT = "Describe a conflict with a colleague and how it ended."
+NEW_TEXT = "Describe a disagreement with a teammate and how you settled it."
+
+
+def edit_and_sync(app: Flask) -> None:
+    """Reword al-two, drop al-six from the bank, and run the sync."""
+    folder = Path(app.config["QUESTIONS_DIR"])
+    alpha = folder / "alpha.toml"
+    text = alpha.read_text().replace(OLD_TEXT, NEW_TEXT)
+    alpha.write_text(text[: text.index('[[questions]]\nid = "al-six"')])
+    with app.app_context():
+        sync_banks(db.session, load_banks(folder))
+        db.session.commit()
+
+
+def second_process(app: Flask) -> Flask:
+    """Another app on the same database, as a second gunicorn worker would be."""
+    return create_app(dict(app.config))
+
+
+def test_a_sync_reaches_every_process_at_its_next_request(
+    app: Flask, client: FlaskClient
+) -> None:
+    other = second_process(app)
+    other_client = other.test_client()
+    for browser in (client, other_client):  # both processes hold the old banks
+        page = browser.get("/fields/alpha-field").get_data(as_text=True)
+        assert OLD_TEXT in page
+    six = "How do you prioritise competing requests"  # al-six
+    assert six in client.get("/fields/alpha-field").get_data(as_text=True)
+
+    edit_and_sync(app)
+
+    for browser in (client, other_client):
+        page = browser.get("/fields/alpha-field").get_data(as_text=True)
+        assert NEW_TEXT in page
+        assert OLD_TEXT not in page
+        assert six not in page  # archived by the sync
+        home = browser.get("/").get_data(as_text=True)
+        assert "5 questions" in home  # alpha had 6
+    with other.app_context():
+        db.engine.dispose()
+
+
+def test_version_moves_with_bank_changes_only(
+    app: Flask, client: FlaskClient, practice: Practice
+) -> None:
+    with app.app_context():
+        before = bank_version(db.session)
+        loaded = current_catalogue(db.session)
+    practice.answer(practice.start_round(), 1, 3)  # answers touch no bank row
+    with app.app_context():
+        assert bank_version(db.session) == before
+        assert current_catalogue(db.session) is loaded
+    edit_and_sync(app)
+    with app.app_context():
+        assert bank_version(db.session) > before
+        assert current_catalogue(db.session) is not loaded
+
+
+def test_my_questions_is_listed_once_i_have_one(
+    app: Flask, client: FlaskClient
+) -> None:
+    home = client.get("/").get_data(as_text=True)
+    assert "My questions" not in home
+    response = post(
+        client,
+        "/my-questions/new",
+        {
+            "text": "Why do you want to leave your current job?",
+            "kind": "background",
+            "difficulty": 2,
+            "target_seconds": 90,
+            "guidance": "- Forward-looking, not bitter",
+            "follow_ups": "",
+        },
+    )
+    assert response.status_code == 302
+    home = client.get("/").get_data(as_text=True)
+    assert "My questions" in home
+    field = client.get("/fields/my-questions").get_data(as_text=True)
+    assert "Why do you want to leave your current job?" in field
+    # Another visitor sees neither the field nor the question.
+    stranger = app.test_client()
+    assert "My questions" not in stranger.get("/").get_data(as_text=True)
+    assert "Why do you want to leave" not in stranger.get(
+        "/fields/my-questions"
+    ).get_data(as_text=True)
+
+
+def test_unknown_and_archived_fields_are_404(app: Flask, client: FlaskClient) -> None:
+    assert client.get("/fields/no-such-field").status_code == 404
+    folder = Path(app.config["QUESTIONS_DIR"])
+    (folder / "beta.toml").unlink()
+    with app.app_context():
+        sync_banks(db.session, load_banks(folder))
+        db.session.commit()
+    assert client.get("/fields/beta-field").status_code == 404
