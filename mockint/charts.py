@@ -192,6 +192,12 @@ class CalendarCell:
     answers: int
     level: int
 
+    @property
+    def label(self) -> str:
+        """What hovering the cell says: the day and its answers."""
+        plural = "" if self.answers == 1 else "s"
+        return f"{self.day:%a %d %b %Y}: {self.answers} answer{plural}"
+
 
 CELL, GAP = 12, 3
 

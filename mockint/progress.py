@@ -8,15 +8,16 @@ the cost does not grow with the length of the whole attempt history.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, contains_eager, joinedload
+from sqlalchemy.orm import Session, joinedload
 
+from mockint.catalogue import QuestionEntry, current_catalogue
 from mockint.localtime import end_of_local_day, local_today
 from mockint.models import SHAKY_AT_MOST, Field, PracticeDay, Question, ReviewCard
 from mockint.scheduling import (
@@ -29,6 +30,8 @@ from mockint.scheduling import (
 RATING_WEEKS = 12
 CALENDAR_WEEKS = 26
 RECOVERED_DAYS = 30
+# A heavy user recovers hundreds a month; the newest say enough.
+RECOVERED_SHOWN = 20
 
 
 # The card columns ranking reads: plain values, no ReviewCard objects to hydrate.
@@ -66,7 +69,7 @@ class CardRank:
 class WeakQuestion(CardRank):
     """One practised question with how weak it is now."""
 
-    question: Question
+    question: Question | QuestionEntry
 
     @property
     def time_ratio(self) -> float:
@@ -118,39 +121,50 @@ def _ranked_cards(
         .select_from(matching)
         .outerjoin(cards, sa.true())
     ).all()
-    day_end = end_of_local_day(now, zone)
+    # In UTC, like the cards' dates: comparing within one zone skips a conversion
+    # per card.
+    day_end = end_of_local_day(now, zone).astimezone(UTC)
     ranked = []
+    # Rows unpacked as tuples: attribute access on a Row costs a lookup each time,
+    # and this loop runs once per practised question.
     for row in rows:
-        if row.question_id is None:
+        _, question_id, stability, due, last_review, _, lapses, last_rating, recent = (
+            row[:9]
+        )
+        if question_id is None:
             continue
-        recall = recall_at(row.stability, row.last_review, now)
+        recall = recall_at(stability, last_review, now)
         ranked.append(
             CardRank(
                 card=row,
-                weakness=weakness_of(
-                    recall, row.recent_ratings, row.last_rating, row.lapses
-                ),
+                weakness=weakness_of(recall, recent, last_rating, lapses),
                 recall=recall,
-                category=category_of(row.last_rating, row.stability),
-                due_by_today_end=row.due < day_end,
+                category=category_of(last_rating, stability),
+                due_by_today_end=due < day_end,
             )
         )
     ranked.sort(key=lambda item: (-item.weakness, item.card.due, item.card.question_id))
     return rows[0].questions, ranked
 
 
-def _with_questions(session: Session, ranked: Sequence[CardRank]) -> list[WeakQuestion]:
-    """The ranked cards with their questions (and fields), loaded in one statement."""
-    if not ranked:
-        return []
-    questions = {
+def _loaded_questions(session: Session, ids: list[int]) -> dict[int, Question]:
+    """Questions (with their fields) by id, in one statement."""
+    if not ids:
+        return {}
+    return {
         question.id: question
         for question in session.scalars(
             sa.select(Question)
-            .where(Question.id.in_([item.card.question_id for item in ranked]))
+            .where(Question.id.in_(ids))
             .options(joinedload(Question.field))
         )
     }
+
+
+def _paired(
+    ranked: Sequence[CardRank], questions: Mapping[int, Question | QuestionEntry]
+) -> list[WeakQuestion]:
+    """Each ranked card with its question, skipping any not found."""
     return [
         WeakQuestion(
             card=item.card,
@@ -164,6 +178,30 @@ def _with_questions(session: Session, ranked: Sequence[CardRank]) -> list[WeakQu
         # Archived between the two statements (PostgreSQL reads committed rows).
         if item.card.question_id in questions
     ]
+
+
+def _with_questions(session: Session, ranked: Sequence[CardRank]) -> list[WeakQuestion]:
+    """The ranked cards with their questions as objects (rounds need them)."""
+    ids = [item.card.question_id for item in ranked]
+    return _paired(ranked, _loaded_questions(session, ids))
+
+
+def _with_listed_questions(
+    session: Session, ranked: Sequence[CardRank]
+) -> list[WeakQuestion]:
+    """The ranked cards with their questions as lists show them: bank questions
+    from the catalogue, the user's own from the database (one statement, if any)."""
+    catalogue = current_catalogue(session).questions
+    listed: dict[int, Question | QuestionEntry] = {}
+    own = []
+    for item in ranked:
+        question_id = item.card.question_id
+        if question_id in catalogue:
+            listed[question_id] = catalogue[question_id]
+        else:
+            own.append(question_id)
+    listed.update(_loaded_questions(session, own))
+    return _paired(ranked, listed)
 
 
 def ranked_questions(
@@ -266,8 +304,8 @@ def review_overview(
     kind: str | None = None,
     level: str | None = None,
 ) -> ReviewOverview:
-    """Counts by state and the `shown` weakest questions (all if None), in two
-    statements: the cards as rows, then only the shown questions as objects."""
+    """Counts by state and the `shown` weakest questions (all if None): the cards
+    as rows, their questions from the catalogue."""
     total, ranked = _ranked_cards(session, user_id, now, zone, field_id, kind, level)
     by_category = Counter(item.category for item in ranked)
     counts = StateCounts(
@@ -279,28 +317,53 @@ def review_overview(
     )
     return ReviewOverview(
         counts=counts,
-        weakest=_with_questions(session, ranked[:shown]),
+        weakest=_with_listed_questions(session, ranked[:shown]),
         ranked_total=len(ranked),
     )
 
 
+@dataclass(frozen=True)
+class RecoveredQuestion:
+    """A question that went from shaky to solid, and since when."""
+
+    key: str
+    text: str
+    recovered_at: datetime
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """The most recently recovered questions, and how many there are in all."""
+
+    shown: list[RecoveredQuestion]
+    total: int
+
+
 def recovered_questions(
-    session: Session, user_id: int, now: datetime
-) -> list[ReviewCard]:
-    """Questions that went from shaky to solid ratings in the last 30 days."""
+    session: Session, user_id: int, now: datetime, shown: int = RECOVERED_SHOWN
+) -> Recovered:
+    """Questions that went from shaky to solid ratings in the last 30 days, the
+    most recent first: at most `shown` of them, and the count of all."""
     since = now - timedelta(days=RECOVERED_DAYS)
-    return list(
-        session.scalars(
-            sa.select(ReviewCard)
-            .join(ReviewCard.question)
-            .options(contains_eager(ReviewCard.question))
-            .where(
-                ReviewCard.user_id == user_id,
-                ReviewCard.recovered_at >= since,
-                ReviewCard.last_rating > SHAKY_AT_MOST,
-            )
-            .order_by(ReviewCard.recovered_at.desc())
+    rows = session.execute(
+        sa.select(
+            Question.key,
+            Question.text,
+            ReviewCard.recovered_at,
+            sa.func.count().over().label("total"),
         )
+        .join_from(ReviewCard, Question, Question.id == ReviewCard.question_id)
+        .where(
+            ReviewCard.user_id == user_id,
+            ReviewCard.recovered_at >= since,
+            ReviewCard.last_rating > SHAKY_AT_MOST,
+        )
+        .order_by(ReviewCard.recovered_at.desc(), Question.id)
+        .limit(shown)
+    ).all()
+    return Recovered(
+        shown=[RecoveredQuestion(row.key, row.text, row.recovered_at) for row in rows],
+        total=rows[0].total if rows else 0,
     )
 
 
