@@ -14,7 +14,8 @@ from flask.testing import FlaskClient
 
 from mockint.extensions import db
 from mockint.interviewing.questions import create_interview
-from mockint.models import Attempt, Question, RoundItem, User
+from mockint.models import Attempt, Question, RoundItem, User, utcnow
+from mockint.progress import recovered_questions
 from mockint.scheduling import rebuild_cards
 from mockint.upcoming import create_plan
 
@@ -229,10 +230,18 @@ PAGE_STATEMENTS_AT_MOST = 5
     [
         ("/", False, "Find a field or a question"),
         ("/", True, "Interview with Acme"),
+        ("/fields/alpha-field", False, "Practise this one"),
+        ("/fields/alpha-field", True, "Last: "),
+        ("/rounds/{round}/2", True, "Submit rating"),
+        ("/questions/al-one", True, "Practise this question"),
         ("/review", False, "Nothing to review yet"),
         ("/review", True, "What your interviewers saw"),
         ("/review?all=1", True, "weakest first"),
         ("/review?field=alpha-field&kind=behavioral", True, "Points you most"),
+        ("/review/progress", True, "Practice days"),
+        ("/search?q=conflict", True, "Describe a conflict"),
+        ("/account/login", False, "Log in"),
+        ("/healthz", True, "ok"),
     ],
 )
 def test_pages_take_few_statements_whatever_the_history(
@@ -243,7 +252,9 @@ def test_pages_take_few_statements_whatever_the_history(
     signed_in: bool,
     shows: str,
 ) -> None:
-    practice.answer(practice.start_round(), 1, 2)
+    round_id = practice.start_round()
+    practice.answer(round_id, 1, 2)
+    path = path.format(round=round_id)
     with app.app_context():
         user_id = db.session.scalar(db.select(User.id))
     seed_plans_and_interviews(app, user_id)
@@ -273,7 +284,7 @@ def test_progress_statements_do_not_grow_with_history(
     with counted_queries(app) as large:
         assert client.get("/review/progress").status_code == 200
     assert len(large) == len(small)
-    assert len(large) <= 10
+    assert len(large) <= PAGE_STATEMENTS_AT_MOST
 
 
 def test_progress_page_has_charts_with_text_alternatives(
@@ -311,6 +322,24 @@ def test_recovered_questions_listed(client: FlaskClient, practice: Practice) -> 
     )
     assert "Tell me about yourself." in section
     assert "Describe a conflict" not in section  # never shaky
+
+
+def test_recovered_questions_newest_first_and_counted(
+    app: Flask, client: FlaskClient, practice: Practice
+) -> None:
+    for key in ("al-one", "al-two", "al-one", "al-two"):
+        practise_one(client, practice, key, 1 if practice_count(app) < 2 else 3)
+    with app.app_context():
+        user_id = db.session.scalar(sa.select(User.id))
+        recovered = recovered_questions(db.session, user_id, utcnow(), shown=1)
+        assert recovered.total == 2
+        assert [item.key for item in recovered.shown] == ["al-two"]
+
+
+def practice_count(app: Flask) -> int:
+    """Answers recorded so far."""
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count(Attempt.id)))
 
 
 def test_history_page_has_charts_and_outline(
