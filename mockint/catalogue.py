@@ -17,7 +17,7 @@ from threading import Lock
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -76,14 +76,21 @@ class Catalogue:
         return sum(len(questions) for questions in self.active_by_field.values())
 
 
+_VERSION_TABLE = BankVersion.__table__
+# Core, on the session's connection: the ORM's own handling of a select costs
+# more than this one-row read does.
+_READ_VERSION = sa.select(_VERSION_TABLE.c.version).where(_VERSION_TABLE.c.id == 1)
+
+
 def bank_version(session: Session) -> int:
     """The current bank version (0 before anything was counted)."""
-    version = sa.select(BankVersion.version).where(BankVersion.id == 1)
-    return session.scalar(version) or 0
+    return session.connection().scalar(_READ_VERSION) or 0
 
 
 def count_bank_change(session: Session) -> None:
     """Increment the bank version within the session's transaction."""
+    if has_app_context():  # this context's catalogue is out of date from here on
+        g.pop(EXTENSION_KEY, None)
     bumped = session.execute(
         sa.update(BankVersion)
         .where(BankVersion.id == 1)
@@ -174,7 +181,13 @@ class _Held:
 
 
 def current_catalogue(session: Session) -> Catalogue:
-    """The banks as of now: this process's copy, reloaded if the version moved."""
+    """The banks as of now: this process's copy, reloaded if the version moved.
+
+    The version is read once per request (or app context): a page asking twice
+    gets the same catalogue without a second query.
+    """
+    if has_app_context() and EXTENSION_KEY in g:
+        return g.get(EXTENSION_KEY)
     held: _Held = current_app.extensions.setdefault(EXTENSION_KEY, _Held())
     version = bank_version(session)
     catalogue = held.catalogue
@@ -185,6 +198,8 @@ def current_catalogue(session: Session) -> Catalogue:
         if catalogue is None or catalogue.version != version:
             catalogue = load_catalogue(session, version)
             held.catalogue = catalogue
+    if has_app_context():
+        g.setdefault(EXTENSION_KEY, catalogue)
     return catalogue
 
 
