@@ -55,15 +55,20 @@ def start_session(
     return record, token
 
 
+# Every signed-in request runs this: built once, since building a statement and
+# its cache key costs more than SQLite takes to answer it.
+_SESSION_BY_HASH = (
+    sa.select(LoginSession)
+    .where(LoginSession.token_hash == sa.bindparam("token_hash"))
+    .options(joinedload(LoginSession.user))
+)
+
+
 def find_session(session: Session, token: object, now: datetime) -> LoginSession | None:
     """The live session (with its user) the token belongs to, or None."""
     if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH:
         return None
-    record = session.scalar(
-        sa.select(LoginSession)
-        .where(LoginSession.token_hash == hash_token(token))
-        .options(joinedload(LoginSession.user))
-    )
+    record = session.scalar(_SESSION_BY_HASH, {"token_hash": hash_token(token)})
     if record is None or record.last_seen_at < now - IDLE_LIFETIME:
         return None
     return record

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -78,17 +79,58 @@ class WeakQuestion(CardRank):
 
 
 def _question_filters(
-    user_id: int, field_id: int | None, kind: str | None, level: str | None = None
+    user_id: int | sa.BindParameter,
+    field_id: int | sa.BindParameter | None,
+    kind: str | sa.BindParameter | None,
+    level: str | sa.BindParameter | None = None,
 ) -> list[sa.ColumnElement]:
-    """Active questions the user may see, optionally of one field and one kind."""
+    """Active questions the user may see, optionally of one field and one kind
+    (values, or parameters of a statement built once)."""
+
+    def given(value: object) -> bool:  # a parameter has no truth value of its own
+        return isinstance(value, sa.BindParameter) or bool(value)
+
     filters = [Question.archived_at.is_(None), Question.visible_to(user_id)]
     if field_id is not None:
         filters.append(Question.field_id == field_id)
-    if kind:
+    if given(kind):
         filters.append(Question.kind == kind)
-    if level:
+    if given(level):
         filters.append(Question.level == level)
     return filters
+
+
+@cache
+def _ranked_statement(in_field: bool, by_kind: bool, by_level: bool) -> sa.Select:
+    """The count of matching questions and the user's cards on them, as rows.
+
+    Built once per combination of filters, with parameters (user_id, field_id,
+    kind, level): building it afresh cost more than SQLite takes to answer it.
+    """
+    filters = _question_filters(
+        sa.bindparam("user_id"),
+        sa.bindparam("field_id") if in_field else None,
+        sa.bindparam("kind") if by_kind else None,
+        sa.bindparam("level") if by_level else None,
+    )
+    # An aggregate without GROUP BY is exactly one row: outer-joining the cards to
+    # it brings the question count along, even when no card matches.
+    matching = (
+        sa.select(sa.func.count(Question.id).label("questions"))
+        .where(*filters)
+        .subquery()
+    )
+    cards = (
+        sa.select(*_CARD_COLUMNS)
+        .join(Question, Question.id == ReviewCard.question_id)
+        .where(ReviewCard.user_id == sa.bindparam("user_id"), *filters)
+        .subquery()
+    )
+    return (
+        sa.select(matching.c.questions, cards)
+        .select_from(matching)
+        .outerjoin(cards, sa.true())
+    )
 
 
 def _ranked_cards(
@@ -102,24 +144,9 @@ def _ranked_cards(
 ) -> tuple[int, list[CardRank]]:
     """How many questions match the filters, and the user's cards on them, weakest
     first, in one statement."""
-    filters = _question_filters(user_id, field_id, kind, level)
-    # An aggregate without GROUP BY is exactly one row: outer-joining the cards to
-    # it brings the question count along, even when no card matches.
-    matching = (
-        sa.select(sa.func.count(Question.id).label("questions"))
-        .where(*filters)
-        .subquery()
-    )
-    cards = (
-        sa.select(*_CARD_COLUMNS)
-        .join(Question, Question.id == ReviewCard.question_id)
-        .where(ReviewCard.user_id == user_id, *filters)
-        .subquery()
-    )
     rows = session.execute(
-        sa.select(matching.c.questions, cards)
-        .select_from(matching)
-        .outerjoin(cards, sa.true())
+        _ranked_statement(field_id is not None, bool(kind), bool(level)),
+        {"user_id": user_id, "field_id": field_id, "kind": kind, "level": level},
     ).all()
     # In UTC, like the cards' dates: comparing within one zone skips a conversion
     # per card.

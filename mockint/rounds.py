@@ -6,6 +6,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -48,22 +49,33 @@ class LastRating:
         return self.rating <= SHAKY_AT_MOST
 
 
+@cache
+def _last_ratings_statement(in_field: bool) -> sa.Select:
+    """The user's cards (question, last rating, when), optionally of one field;
+    built once with parameters (user_id, field_id)."""
+    query = sa.select(
+        ReviewCard.question_id, ReviewCard.last_rating, ReviewCard.last_review
+    ).where(ReviewCard.user_id == sa.bindparam("user_id"))
+    if in_field:
+        query = query.join(Question, Question.id == ReviewCard.question_id).where(
+            Question.field_id == sa.bindparam("field_id")
+        )
+    return query
+
+
 def last_ratings(
     session: Session, user_id: int | None, field_id: int | None = None
 ) -> dict[int, LastRating]:
     """Map question id to the user's latest rating, optionally within a field."""
     if user_id is None:
         return {}
-    query = sa.select(
-        ReviewCard.question_id, ReviewCard.last_rating, ReviewCard.last_review
-    ).where(ReviewCard.user_id == user_id)
-    if field_id is not None:
-        query = query.join(Question, Question.id == ReviewCard.question_id).where(
-            Question.field_id == field_id
-        )
+    rows = session.execute(
+        _last_ratings_statement(field_id is not None),
+        {"user_id": user_id, "field_id": field_id},
+    )
     return {
         question_id: LastRating(rating, answered_at)
-        for question_id, rating, answered_at in session.execute(query)
+        for question_id, rating, answered_at in rows
     }
 
 
@@ -85,9 +97,15 @@ class PracticeOverview:
     counts: StateCounts | None  # None for a visitor
 
 
-def _per_field_statement(user_id: int, day_end: datetime) -> sa.CompoundSelect:
+@cache
+def _per_field_statement() -> sa.CompoundSelect:
     """The user's cards on active questions counted by field and state, then the
-    user's own active questions counted by field: one statement, a row per field."""
+    user's own active questions counted by field: one statement, a row per field.
+
+    Built once with parameters (user_id, day_end): building a statement and its
+    cache key afresh costs more than SQLite takes to answer it.
+    """
+    user_id = sa.bindparam("user_id")
     shaky = ReviewCard.last_rating <= SHAKY_AT_MOST
     solid_enough = ReviewCard.stability >= SOLID_STABILITY_DAYS
     none = sa.literal(0)
@@ -98,7 +116,9 @@ def _per_field_statement(user_id: int, day_end: datetime) -> sa.CompoundSelect:
             sa.func.count().filter(shaky).label("shaky"),
             sa.func.count().filter(~shaky & ~solid_enough).label("learning"),
             sa.func.count().filter(~shaky & solid_enough).label("solid"),
-            sa.func.count().filter(ReviewCard.due < day_end).label("due"),
+            sa.func.count()
+            .filter(ReviewCard.due < sa.bindparam("day_end"))
+            .label("due"),
             none.label("own"),
         )
         .join_from(ReviewCard, Question, Question.id == ReviewCard.question_id)
@@ -130,7 +150,8 @@ def practice_overview(
         )
     per_field: dict[int, sa.Row] = {}
     own: dict[int, int] = {}
-    for row in session.execute(_per_field_statement(user_id, day_end)):
+    parameters = {"user_id": user_id, "day_end": day_end}
+    for row in session.execute(_per_field_statement(), parameters):
         if row.own:
             own[row.field_id] = row.own
         else:
