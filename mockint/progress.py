@@ -366,13 +366,10 @@ class Recovered:
     total: int
 
 
-def recovered_questions(
-    session: Session, user_id: int, now: datetime, shown: int = RECOVERED_SHOWN
-) -> Recovered:
-    """Questions that went from shaky to solid ratings in the last 30 days, the
-    most recent first: at most `shown` of them, and the count of all."""
-    since = now - timedelta(days=RECOVERED_DAYS)
-    rows = session.execute(
+@cache
+def _recovered_statement(shown: int) -> sa.Select:
+    """The newest recoveries with the count of all; parameters user_id, since."""
+    return (
         sa.select(
             Question.key,
             Question.text,
@@ -381,12 +378,23 @@ def recovered_questions(
         )
         .join_from(ReviewCard, Question, Question.id == ReviewCard.question_id)
         .where(
-            ReviewCard.user_id == user_id,
-            ReviewCard.recovered_at >= since,
+            ReviewCard.user_id == sa.bindparam("user_id"),
+            ReviewCard.recovered_at >= sa.bindparam("since"),
             ReviewCard.last_rating > SHAKY_AT_MOST,
         )
         .order_by(ReviewCard.recovered_at.desc(), Question.id)
         .limit(shown)
+    )
+
+
+def recovered_questions(
+    session: Session, user_id: int, now: datetime, shown: int = RECOVERED_SHOWN
+) -> Recovered:
+    """Questions that went from shaky to solid ratings in the last 30 days, the
+    most recent first: at most `shown` of them, and the count of all."""
+    since = now - timedelta(days=RECOVERED_DAYS)
+    rows = session.execute(
+        _recovered_statement(shown), {"user_id": user_id, "since": since}
     ).all()
     return Recovered(
         shown=[RecoveredQuestion(row.key, row.text, row.recovered_at) for row in rows],
@@ -407,16 +415,15 @@ class FieldTrend:
     weeks: list[tuple[date, float | None, int]]  # week start, mean rating, answers
 
 
-def weekly_ratings(
-    session: Session, user_id: int, now: datetime, zone: ZoneInfo
-) -> tuple[list[date], list[FieldTrend]]:
-    """Average rating per field per week over the last 12 weeks, from daily sums."""
-    first_week = _window_start(local_today(now, zone), RATING_WEEKS)
-    weeks = [first_week + timedelta(weeks=i) for i in range(RATING_WEEKS)]
-    # Each day's week number, then SQL sums by week: at most 12 rows per field.
-    newest_first = reversed(list(enumerate(weeks)))
+@cache
+def _weekly_statement() -> sa.Select:
+    """Rating and answer sums per field and week of the window: each day's week
+    number (week_0 to week_11 are the weeks' Mondays), then SQL sums by week, at
+    most 12 rows per field. Built once with parameters (user_id, the weeks, until).
+    """
+    newest_first = reversed(range(RATING_WEEKS))
     week_of_day = sa.case(
-        *((PracticeDay.day >= start, number) for number, start in newest_first)
+        *((PracticeDay.day >= sa.bindparam(f"week_{n}"), n) for n in newest_first)
     )
     days = (
         sa.select(
@@ -426,13 +433,13 @@ def weekly_ratings(
             PracticeDay.answers,
         )
         .where(
-            PracticeDay.user_id == user_id,
-            PracticeDay.day >= first_week,
-            PracticeDay.day < first_week + timedelta(weeks=RATING_WEEKS),
+            PracticeDay.user_id == sa.bindparam("user_id"),
+            PracticeDay.day >= sa.bindparam("week_0"),
+            PracticeDay.day < sa.bindparam("until"),
         )
         .subquery()
     )
-    rows = session.execute(
+    return (
         sa.select(
             days.c.field_id,
             Field.name,
@@ -442,6 +449,19 @@ def weekly_ratings(
         )
         .join(Field, Field.id == days.c.field_id)
         .group_by(days.c.field_id, Field.name, days.c.week)
+    )
+
+
+def weekly_ratings(
+    session: Session, user_id: int, now: datetime, zone: ZoneInfo
+) -> tuple[list[date], list[FieldTrend]]:
+    """Average rating per field per week over the last 12 weeks, from daily sums."""
+    first_week = _window_start(local_today(now, zone), RATING_WEEKS)
+    weeks = [first_week + timedelta(weeks=i) for i in range(RATING_WEEKS)]
+    parameters = {f"week_{number}": start for number, start in enumerate(weeks)}
+    rows = session.execute(
+        _weekly_statement(),
+        {**parameters, "user_id": user_id, "until": weeks[-1] + timedelta(weeks=1)},
     ).all()
     names: dict[int, str] = {}
     sums: dict[int, dict[date, list[int]]] = defaultdict(
@@ -480,6 +500,16 @@ class PracticeCalendar:
         return len(self.answers_by_day)
 
 
+_PRACTISED_DAYS = (
+    sa.select(PracticeDay.day, sa.func.sum(PracticeDay.answers))
+    .where(
+        PracticeDay.user_id == sa.bindparam("user_id"),
+        PracticeDay.day >= sa.bindparam("first_day"),
+    )
+    .group_by(PracticeDay.day)
+)
+
+
 def practice_calendar(
     session: Session, user_id: int, now: datetime, zone: ZoneInfo
 ) -> PracticeCalendar:
@@ -488,9 +518,7 @@ def practice_calendar(
     first_day = _window_start(today, CALENDAR_WEEKS)
     # One row per practised day (at most 182), summed over fields.
     rows = session.execute(
-        sa.select(PracticeDay.day, sa.func.sum(PracticeDay.answers))
-        .where(PracticeDay.user_id == user_id, PracticeDay.day >= first_day)
-        .group_by(PracticeDay.day)
+        _PRACTISED_DAYS, {"user_id": user_id, "first_day": first_day}
     ).all()
     by_day = {day: int(count) for day, count in rows}
     return PracticeCalendar(

@@ -314,19 +314,26 @@ def start_field_round(
     return start_round(session, user_id, field, ordered[:size])
 
 
+# The question screen loads its round on every visit: built once, with parameters.
+_ROUND_WITH_ITEMS = (
+    sa.select(Round)
+    .where(
+        Round.id == sa.bindparam("round_id"),
+        Round.user_id == sa.bindparam("user_id"),
+    )
+    .options(
+        joinedload(Round.field),
+        selectinload(Round.items).joinedload(RoundItem.question),
+        selectinload(Round.items).joinedload(RoundItem.attempt),
+    )
+)
+
+
 def get_round(session: Session, user_id: int | None, round_id: int) -> Round | None:
     """Return the user's round with its items, questions and attempts loaded."""
     if user_id is None:
         return None
-    return session.scalar(
-        sa.select(Round)
-        .where(Round.id == round_id, Round.user_id == user_id)
-        .options(
-            joinedload(Round.field),
-            selectinload(Round.items).joinedload(RoundItem.question),
-            selectinload(Round.items).joinedload(RoundItem.attempt),
-        )
-    )
+    return session.scalar(_ROUND_WITH_ITEMS, {"round_id": round_id, "user_id": user_id})
 
 
 def next_unanswered(round_: Round) -> RoundItem | None:

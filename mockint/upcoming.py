@@ -322,20 +322,25 @@ class HomePlans:
     to_debrief: list[UpcomingInterview]
 
 
+# The home page asks on every visit: built once, with parameters.
+_RECENT_PLANS = (
+    sa.select(UpcomingInterview)
+    .where(
+        UpcomingInterview.user_id == sa.bindparam("user_id"),
+        UpcomingInterview.starts_at > sa.bindparam("since"),
+    )
+    .order_by(UpcomingInterview.starts_at, UpcomingInterview.id)
+)
+
+
 def home_plans(
     session: Session, user_id: int | None, now: datetime, zone: ZoneInfo
 ) -> HomePlans:
     """The nearest upcoming interview's state, the later ones, and any to debrief."""
     if user_id is None:
         return HomePlans(None, [], [])
-    plans = session.scalars(
-        sa.select(UpcomingInterview)
-        .where(
-            UpcomingInterview.user_id == user_id,
-            UpcomingInterview.starts_at > now - timedelta(days=DEBRIEF_OFFER_DAYS),
-        )
-        .order_by(UpcomingInterview.starts_at, UpcomingInterview.id)
-    ).all()
+    since = now - timedelta(days=DEBRIEF_OFFER_DAYS)
+    plans = session.scalars(_RECENT_PLANS, {"user_id": user_id, "since": since}).all()
     upcoming = [plan for plan in plans if plan.starts_at > now]
     to_debrief = [
         plan for plan in plans if plan.starts_at <= now and plan.debrief_id is None

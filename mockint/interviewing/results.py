@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -87,11 +88,12 @@ class InterviewerFindings:
     missed_points: list[MissedPoint]
 
 
-def interviewer_findings(
-    session: Session, user_id: int, limit: int = 5
-) -> InterviewerFindings:
-    """Calibration across all of the user's interviews and the guidance points most
-    often missed in the recent scored ones, in one statement."""
+@cache
+def _findings_statement() -> sa.Select:
+    """Calibration across the user's interviews, then the recent scored items with
+    their questions; built once with the parameter user_id (the review page runs it
+    on every visit, and building it cost more than running it)."""
+    user_id = sa.bindparam("user_id")
     calibration = (
         sa.select(
             sa.func.count().label("compared"),
@@ -119,14 +121,22 @@ def interviewer_findings(
     )
     # The calibration aggregate is exactly one row and the recent items join onto
     # it, so the calibration arrives even when no item has been scored.
-    rows = session.execute(
+    return (
         sa.select(
             calibration.c.compared, calibration.c.mean, recent.c.covered, Question
         )
         .select_from(calibration)
         .outerjoin(recent, sa.true())
         .outerjoin(Question, Question.id == recent.c.question_id)
-    ).all()
+    )
+
+
+def interviewer_findings(
+    session: Session, user_id: int, limit: int = 5
+) -> InterviewerFindings:
+    """Calibration across all of the user's interviews and the guidance points most
+    often missed in the recent scored ones, in one statement."""
+    rows = session.execute(_findings_statement(), {"user_id": user_id}).all()
     compared, mean = rows[0].compared, rows[0].mean
     missed: Counter[tuple[int, int]] = Counter()
     asked: Counter[int] = Counter()
