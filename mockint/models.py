@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
@@ -40,6 +41,28 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
             raise ValueError("naive datetime given to a UTC column")
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def result_processor(
+        self, dialect: sa.Dialect, coltype: object
+    ) -> Callable[[object], datetime | None] | None:
+        """On SQLite, parse the stored UTC text straight into an aware datetime.
+
+        The generic path (the dialect's parse, then process_result_value's
+        replace) cost a third of the review page, which reads two dates for each
+        of hundreds of cards; one `fromisoformat` gives the same value.
+        """
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        parse = datetime.fromisoformat
+
+        def process(value: object) -> datetime | None:
+            if value is None:
+                return None
+            if isinstance(value, datetime):  # a driver that already parsed it
+                return self.process_result_value(value, dialect)
+            return parse(f"{value}+00:00")
+
+        return process
 
     def process_result_value(
         self, value: datetime | None, dialect: sa.Dialect

@@ -107,3 +107,27 @@ def test_datetimes_come_back_in_datetime_utc(app: Flask, practice: Practice) -> 
         assert column.process_result_value(zoned, dialect).tzinfo is UTC
         naive = datetime(2026, 3, 1, 12)
         assert column.process_result_value(naive, dialect).tzinfo is UTC
+
+
+def test_sqlite_dates_read_back_exactly_as_written() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from mockint.models import UTCDateTime
+
+    table = sa.table("dates", sa.column("at", UTCDateTime()))
+    moments = [
+        datetime(2026, 3, 1, 12, tzinfo=UTC),
+        datetime(2026, 3, 1, 12, 0, 0, 1, tzinfo=UTC),
+        datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(2026, 7, 1, 9, 30, tzinfo=timezone(timedelta(hours=-7))),
+    ]
+    engine = sa.create_engine("sqlite://")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE dates (at DATETIME)")
+        connection.execute(sa.insert(table), [{"at": moment} for moment in moments])
+        # Text written by hand, without microseconds, reads back too.
+        connection.exec_driver_sql("INSERT INTO dates VALUES ('2026-01-02 03:04:05')")
+        read = connection.execute(sa.select(table.c.at)).scalars().all()
+    assert read[:4] == moments
+    assert read[4] == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert all(value.tzinfo is UTC for value in read)
