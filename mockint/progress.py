@@ -144,7 +144,9 @@ def _ranked_cards(
 ) -> tuple[int, list[CardRank]]:
     """How many questions match the filters, and the user's cards on them, weakest
     first, in one statement."""
-    rows = session.execute(
+    # Core on the session's connection: these are plain rows, and the ORM's
+    # handling of a result costs more per row than the row itself.
+    rows = session.connection().execute(
         _ranked_statement(field_id is not None, bool(kind), bool(level)),
         {"user_id": user_id, "field_id": field_id, "kind": kind, "level": level},
     ).all()
