@@ -146,10 +146,14 @@ def _ranked_cards(
     first, in one statement."""
     # Core on the session's connection: these are plain rows, and the ORM's
     # handling of a result costs more per row than the row itself.
-    rows = session.connection().execute(
-        _ranked_statement(field_id is not None, bool(kind), bool(level)),
-        {"user_id": user_id, "field_id": field_id, "kind": kind, "level": level},
-    ).all()
+    rows = (
+        session.connection()
+        .execute(
+            _ranked_statement(field_id is not None, bool(kind), bool(level)),
+            {"user_id": user_id, "field_id": field_id, "kind": kind, "level": level},
+        )
+        .all()
+    )
     # In UTC, like the cards' dates: comparing within one zone skips a conversion
     # per card.
     day_end = end_of_local_day(now, zone).astimezone(UTC)
