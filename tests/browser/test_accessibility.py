@@ -128,6 +128,7 @@ def visit_interview_pages(candidate: Page, interviewer: Page) -> list[str]:
     link = candidate.locator("#interviewer-link").input_value()
     check(candidate)  # the share page with its QR code
     candidate.get_by_role("button", name="Go to my screen").click()
+    expect(candidate).to_have_url(re.compile(r"/interviews/[^/]+$"))
     screen = candidate.url
     check(candidate)  # waiting, with the links table
     candidate.goto(f"{screen}/sheet")
@@ -145,7 +146,15 @@ def visit_interview_pages(candidate: Page, interviewer: Page) -> list[str]:
     candidate.goto(screen)
     expect(candidate.get_by_text("Listen to your interviewer.")).to_be_visible()
     check(candidate)  # live, spoken only
-    for rating in ("Solid", "Shaky", "Nailed it"):
+    for position, rating in enumerate(("Solid", "Shaky", "Nailed it"), start=1):
+        # Each question in turn: rating the next one before it has arrived would
+        # tick the old page's buttons (the CI failure of this test).
+        expect(interviewer.locator("[data-live-progress]")).to_have_text(
+            f"Question {position} of 3"
+        )
+        expect(interviewer.locator("html")).to_have_attribute(
+            "data-interviewer-ready", "true"
+        )
         interviewer.get_by_label(rating, exact=True).check()
         interviewer.get_by_role("button", name=NEXT_OR_END).first.click()
     expect(
