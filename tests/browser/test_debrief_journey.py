@@ -60,8 +60,8 @@ def test_debrief_two_stumpers_practise_them_and_see_them_move(page: Page) -> Non
 def test_a_debrief_survives_a_failed_save_in_this_browser(page: Page) -> None:
     page.goto("/debriefs/new")
     page.get_by_role("button", name="Start the debrief").click()
-    draft_url = page.url
     page.locator("form[data-autosave-ready]").wait_for()  # the module is listening
+    draft_url = page.url  # read once the draft's page is there
     page.context.set_offline(True)  # the save cannot reach the server
     page.get_by_label("One thing that went well").fill("My opening story landed.")
     expect(page.locator("#autosave-status")).to_contain_text("kept in this browser")
