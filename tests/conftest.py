@@ -6,13 +6,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
+from mockint import create_app
 from mockint.extensions import db
 from mockint.models import User
 
-from support import Auth, Practice, make_app, make_user
+from support import Auth, Practice, database_url, make_app, make_user
 
 
 @pytest.fixture
@@ -23,6 +25,33 @@ def app(tmp_path: Path) -> Iterator[Flask]:
     with app.app_context():
         db.session.remove()
         db.drop_all()
+        db.engine.dispose()
+
+
+def drop_everything(engine: sa.Engine) -> None:
+    """Drop every table the database has, whichever code created it."""
+    with engine.begin() as conn:
+        tables = sa.MetaData()
+        tables.reflect(bind=conn)
+        tables.drop_all(bind=conn)
+
+
+@pytest.fixture
+def empty_app(tmp_path: Path) -> Iterator[Flask]:
+    """An app on an empty database for migrations to build: SQLite, or
+    TEST_DATABASE_URL emptied."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
+        }
+    )
+    with app.app_context():
+        drop_everything(db.engine)
+        yield app
+        db.session.remove()
+        drop_everything(db.engine)
         db.engine.dispose()
 
 

@@ -8,9 +8,7 @@ undone by restoring the backup taken before it (README, "Backups and upgrades").
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,12 +19,9 @@ from alembic.script import ScriptDirectory
 from flask import Flask
 from flask_migrate import upgrade
 
-from mockint import create_app
 from mockint.extensions import db
 from mockint.models import ReviewCard
 from mockint.scheduling import rebuild_cards
-
-from support import database_url
 
 AT = sa.DateTime(timezone=True)
 
@@ -215,32 +210,6 @@ def table_then(name: str) -> sa.TableClause:
 def then(name: str, row: dict[str, Any]) -> dict[str, Any]:
     """A row as the first revision needed it."""
     return row | {"login_id": f"login-{row['id']}"} if name == "users" else row
-
-
-def drop_everything(engine: sa.Engine) -> None:
-    """Drop every table the database has, whichever code created it."""
-    with engine.begin() as conn:
-        tables = sa.MetaData()
-        tables.reflect(bind=conn)
-        tables.drop_all(bind=conn)
-
-
-@pytest.fixture
-def empty_app(tmp_path: Path) -> Iterator[Flask]:
-    """An app on an empty database: SQLite, or TEST_DATABASE_URL emptied."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
-        }
-    )
-    with app.app_context():
-        drop_everything(db.engine)
-        yield app
-        db.session.remove()
-        drop_everything(db.engine)
-        db.engine.dispose()
 
 
 def as_utc(value: object) -> object:

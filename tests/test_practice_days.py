@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,10 +20,9 @@ from test_concurrency import _answer_form as answer_form
 from test_concurrency import _twin as twin
 from test_debriefing import fill as fill_debrief
 from test_debriefing import start as start_debrief
-from test_migrations import OLD_ROWS, drop_everything, table_then, then
+from test_migrations import OLD_ROWS, table_then, then
 from test_portability import upload
 
-from mockint import create_app
 from mockint.extensions import db
 from mockint.localtime import local_day_expression, local_today, zone_named
 from mockint.models import Attempt, Field, PracticeDay, Question, User
@@ -47,7 +45,6 @@ from support import (
     Interviews,
     Practice,
     csrf_token,
-    database_url,
     make_user,
     post,
     valid_export,
@@ -212,24 +209,6 @@ def test_review_rebuild_recomputes_the_sums(
     result = runner.invoke(args=["review", "rebuild"])
     assert result.exit_code == 0, result.output
     assert sum(answers for answers, _ in assert_in_step(app).values()) == 32
-
-
-@pytest.fixture
-def empty_app(tmp_path: Path) -> Iterator[Flask]:
-    """An app on an empty database, for the migrations to build."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
-        }
-    )
-    with app.app_context():
-        drop_everything(db.engine)
-        yield app
-        db.session.remove()
-        drop_everything(db.engine)
-        db.engine.dispose()
 
 
 def test_the_migration_sums_the_attempts_made_before_it(empty_app: Flask) -> None:
