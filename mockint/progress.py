@@ -22,7 +22,6 @@ from mockint.catalogue import QuestionEntry, current_catalogue
 from mockint.localtime import end_of_local_day, local_today
 from mockint.models import SHAKY_AT_MOST, Field, PracticeDay, Question, ReviewCard
 from mockint.scheduling import (
-    SOLID_STABILITY_DAYS,
     category_of,
     recall_at,
     weakness_of,
@@ -78,28 +77,6 @@ class WeakQuestion(CardRank):
         return self.average_seconds / self.question.target_seconds
 
 
-def _question_filters(
-    user_id: int | sa.BindParameter,
-    field_id: int | sa.BindParameter | None,
-    kind: str | sa.BindParameter | None,
-    level: str | sa.BindParameter | None = None,
-) -> list[sa.ColumnElement]:
-    """Active questions the user may see, optionally of one field and one kind
-    (values, or parameters of a statement built once)."""
-
-    def given(value: object) -> bool:  # a parameter has no truth value of its own
-        return isinstance(value, sa.BindParameter) or bool(value)
-
-    filters = [Question.archived_at.is_(None), Question.visible_to(user_id)]
-    if field_id is not None:
-        filters.append(Question.field_id == field_id)
-    if given(kind):
-        filters.append(Question.kind == kind)
-    if given(level):
-        filters.append(Question.level == level)
-    return filters
-
-
 @cache
 def _ranked_statement(in_field: bool, by_kind: bool, by_level: bool) -> sa.Select:
     """The count of matching questions and the user's cards on them, as rows.
@@ -107,12 +84,15 @@ def _ranked_statement(in_field: bool, by_kind: bool, by_level: bool) -> sa.Selec
     Built once per combination of filters, with parameters (user_id, field_id,
     kind, level): building it afresh cost more than SQLite takes to answer it.
     """
-    filters = _question_filters(
-        sa.bindparam("user_id"),
-        sa.bindparam("field_id") if in_field else None,
-        sa.bindparam("kind") if by_kind else None,
-        sa.bindparam("level") if by_level else None,
-    )
+    user_id = sa.bindparam("user_id")
+    # Active questions the user may see, narrowed by the filters given.
+    filters = [Question.archived_at.is_(None), Question.visible_to(user_id)]
+    if in_field:
+        filters.append(Question.field_id == sa.bindparam("field_id"))
+    if by_kind:
+        filters.append(Question.kind == sa.bindparam("kind"))
+    if by_level:
+        filters.append(Question.level == sa.bindparam("level"))
     # An aggregate without GROUP BY is exactly one row: outer-joining the cards to
     # it brings the question count along, even when no card matches.
     matching = (
@@ -123,7 +103,7 @@ def _ranked_statement(in_field: bool, by_kind: bool, by_level: bool) -> sa.Selec
     cards = (
         sa.select(*_CARD_COLUMNS)
         .join(Question, Question.id == ReviewCard.question_id)
-        .where(ReviewCard.user_id == sa.bindparam("user_id"), *filters)
+        .where(ReviewCard.user_id == user_id, *filters)
         .subquery()
     )
     return (
@@ -278,44 +258,6 @@ class StateCounts:
     shaky: int
     solid: int
     due_today: int
-
-
-def state_counts(
-    session: Session,
-    user_id: int,
-    now: datetime,
-    zone: ZoneInfo,
-    field_id: int | None = None,
-    kind: str | None = None,
-    level: str | None = None,
-) -> StateCounts:
-    """Count questions by state with one aggregate over the user's cards."""
-    question_filter = _question_filters(user_id, field_id, kind, level)
-    total = (
-        sa.select(sa.func.count(Question.id)).where(*question_filter).scalar_subquery()
-    )
-    solid_enough = ReviewCard.stability >= SOLID_STABILITY_DAYS
-    shaky = ReviewCard.last_rating <= SHAKY_AT_MOST
-    row = session.execute(
-        sa.select(
-            total,
-            sa.func.count(ReviewCard.id),
-            sa.func.count().filter(shaky),
-            sa.func.count().filter(~shaky & ~solid_enough),
-            sa.func.count().filter(~shaky & solid_enough),
-            sa.func.count().filter(ReviewCard.due < end_of_local_day(now, zone)),
-        )
-        .join_from(ReviewCard, Question, Question.id == ReviewCard.question_id)
-        .where(ReviewCard.user_id == user_id, *question_filter)
-    ).one()
-    questions, practised, shaky_count, learning, solid, due = row
-    return StateCounts(
-        new=questions - practised,
-        learning=learning,
-        shaky=shaky_count,
-        solid=solid,
-        due_today=due,
-    )
 
 
 @dataclass(frozen=True)

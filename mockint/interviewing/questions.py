@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from mockint.catalogue import FieldEntry
 from mockint.interviewing import NotAllowedNow
 from mockint.models import (
     SHAKY_AT_MOST,
@@ -108,7 +109,7 @@ def create_interview(
     session: Session,
     user_id: int,
     candidate_name: str,
-    fields: Sequence[Field],
+    fields: Sequence[Field | FieldEntry],
     level: str | None,
     method: str,
     questions: Sequence[Question],

@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
+from mockint.catalogue import listed_fields
 from mockint.extensions import db
 from mockint.identity import (
     current_profile,
@@ -42,17 +43,9 @@ from mockint.practice.forms import PostOnlyForm
 PICKER_RESULTS = 30
 
 
-def _active_fields() -> list[Field]:
-    return list(
-        db.session.scalars(
-            db.select(Field).where(Field.archived_at.is_(None)).order_by(Field.name)
-        )
-    )
-
-
 def _setup_form() -> InterviewSetupForm:
     form = InterviewSetupForm()
-    form.fields.choices = [(f.slug, f.name) for f in _active_fields()]
+    form.fields.choices = [(f.slug, f.name) for f in listed_fields(db.session)]
     return form
 
 
@@ -129,7 +122,9 @@ def create() -> ResponseReturnValue:
         form.use_picks(len(picked))
     if not form.validate():
         return _render_new(form, picked, 400)
-    fields = [f for f in _active_fields() if f.slug in set(form.fields.data or [])]
+    fields = [
+        f for f in listed_fields(db.session) if f.slug in set(form.fields.data or [])
+    ]
     profile = ensure_profile()
     now = utcnow()
     questions = picked or choose_questions(
@@ -282,7 +277,7 @@ def _picker_results(interview: Interview, filters: PickerFilterForm) -> list[Que
 def _render_picker(interview: Interview, status: int = 200) -> ResponseReturnValue:
     filters = PickerFilterForm(formdata=request.args)
     filters.field.choices = [("", "The interview's fields")] + [
-        (f.slug, f.name) for f in _active_fields()
+        (f.slug, f.name) for f in listed_fields(db.session)
     ]
     if not filters.validate():
         filters.q.data, filters.field.data, filters.kind.data = "", "", ""

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from mockint.banks import LEVELS
-from mockint.catalogue import FieldEntry, listed_fields
+from mockint.catalogue import listed_fields
 from mockint.charts import calendar_cells, rating_lines
 from mockint.extensions import db
 from mockint.identity import current_profile, current_zone
@@ -28,10 +28,6 @@ SHOWN_ON_PAGE = 25
 MISSED_POINTS_SHOWN = 5
 
 
-def _active_fields() -> list[FieldEntry]:
-    return listed_fields(db.session)
-
-
 @bp.get("")
 def review_page() -> tuple[str, int]:
     """Weak questions, counts by state, the drill, and what interviewers saw."""
@@ -39,7 +35,7 @@ def review_page() -> tuple[str, int]:
 
 
 def _render_review(drill: DrillForm | None, status: int = 200) -> tuple[str, int]:
-    fields = _active_fields()
+    fields = listed_fields(db.session)
     filters = ReviewFilterForm(formdata=request.args)
     filters.set_fields(fields)
     field, kind, level = filters.selected(fields)
@@ -88,7 +84,7 @@ def _render_review(drill: DrillForm | None, status: int = 200) -> tuple[str, int
 def drill() -> ResponseReturnValue:
     """Start a round of the N weakest or due questions."""
     form = DrillForm()
-    fields = _active_fields()
+    fields = listed_fields(db.session)
     by_slug = {f.slug: f for f in fields}
     if not form.validate():
         return _render_review(form, 400)
