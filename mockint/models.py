@@ -48,7 +48,7 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         """On SQLite, parse the stored UTC text straight into an aware datetime.
 
         The generic path (the dialect's parse, then process_result_value's
-        replace) cost a third of the review page, which reads two dates for each
+        replace) cost a sixth of the review page, which reads two dates for each
         of hundreds of cards; one `fromisoformat` gives the same value.
         """
         if dialect.name != "sqlite":
