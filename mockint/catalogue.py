@@ -191,13 +191,12 @@ def current_catalogue(session: Session) -> Catalogue:
     held: _Held = current_app.extensions.setdefault(EXTENSION_KEY, _Held())
     version = bank_version(session)
     catalogue = held.catalogue
-    if catalogue is not None and catalogue.version == version:
-        return catalogue
-    with held.lock:  # threaded servers: one reload, the others wait for it
-        catalogue = held.catalogue
-        if catalogue is None or catalogue.version != version:
-            catalogue = load_catalogue(session, version)
-            held.catalogue = catalogue
+    if catalogue is None or catalogue.version != version:
+        with held.lock:  # threaded servers: one reload, the others wait for it
+            catalogue = held.catalogue
+            if catalogue is None or catalogue.version != version:
+                catalogue = load_catalogue(session, version)
+                held.catalogue = catalogue
     if has_app_context():
         g.setdefault(EXTENSION_KEY, catalogue)
     return catalogue

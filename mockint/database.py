@@ -1,7 +1,9 @@
-"""SQLite connection settings: WAL, foreign keys, and write locks taken up front."""
+"""SQLite connection settings: WAL, foreign keys, write locks taken up front, and
+the math functions the review ranking uses."""
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from typing import Any
 
@@ -24,6 +26,12 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    try:
+        cursor.execute("SELECT power(2, 1), floor(1.5)")
+    except sqlite3.OperationalError:
+        # An SQLite built without its math functions: the review ranking needs two.
+        dbapi_connection.create_function("power", 2, math.pow, deterministic=True)
+        dbapi_connection.create_function("floor", 1, math.floor, deterministic=True)
     cursor.close()
 
 

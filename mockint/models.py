@@ -340,6 +340,9 @@ class ReviewCard(db.Model):
     last_rating: so.Mapped[int]
     recent_ratings: so.Mapped[list[int]] = so.mapped_column(sa.JSON, default=list)
     total_elapsed_seconds: so.Mapped[float] = so.mapped_column(default=0.0)
+    # The part of the weakness score that only ratings and lapses move (see
+    # scheduling.rating_weakness): kept so that SQL can rank cards by weakness.
+    rating_weakness: so.Mapped[float] = so.mapped_column(default=0.0)
     # When the question last went from a shaky rating to a solid one.
     recovered_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 

@@ -7,10 +7,10 @@ the cost does not grow with the length of the whole attempt history.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,11 +20,19 @@ from sqlalchemy.orm import Session, joinedload
 
 from mockint.catalogue import QuestionEntry, current_catalogue
 from mockint.localtime import end_of_local_day, local_today
-from mockint.models import SHAKY_AT_MOST, Field, PracticeDay, Question, ReviewCard
+from mockint.models import (
+    SHAKY_AT_MOST,
+    Field,
+    PracticeDay,
+    Question,
+    ReviewCard,
+    UTCDateTime,
+)
 from mockint.scheduling import (
+    RECALL_WEIGHT,
+    SOLID_STABILITY_DAYS,
     category_of,
-    recall_at,
-    weakness_of,
+    recall_sql,
 )
 
 RATING_WEEKS = 12
@@ -77,87 +85,170 @@ class WeakQuestion(CardRank):
         return self.average_seconds / self.question.target_seconds
 
 
-@cache
-def _ranked_statement(in_field: bool, by_kind: bool, by_level: bool) -> sa.Select:
-    """The count of matching questions and the user's cards on them, as rows.
+@dataclass(frozen=True)
+class CardCounts:
+    """How many questions match the filters, and the user's cards on them by
+    state."""
 
-    Built once per combination of filters, with parameters (user_id, field_id,
-    kind, level): building it afresh cost more than SQLite takes to answer it.
-    """
-    user_id = sa.bindparam("user_id")
-    # Active questions the user may see, narrowed by the filters given.
-    filters = [Question.archived_at.is_(None), Question.visible_to(user_id)]
+    questions: int  # practised or not
+    practised: int  # with a card
+    shaky: int
+    learning: int
+    solid: int
+    due_today: int
+
+
+# The parameters the ranking statements share.
+USER_ID = sa.bindparam("user_id")
+NOW = sa.bindparam("now", type_=UTCDateTime())
+DAY_END = sa.bindparam("day_end", type_=UTCDateTime())
+
+
+def _question_filters(
+    in_field: bool, by_kind: bool, by_level: bool
+) -> list[sa.ColumnElement[bool]]:
+    """Active questions the user may see, narrowed by the filters given, with
+    parameters (user_id, field_id, kind, level)."""
+    filters = [Question.archived_at.is_(None), Question.visible_to(USER_ID)]
     if in_field:
         filters.append(Question.field_id == sa.bindparam("field_id"))
     if by_kind:
         filters.append(Question.kind == sa.bindparam("kind"))
     if by_level:
         filters.append(Question.level == sa.bindparam("level"))
-    # An aggregate without GROUP BY is exactly one row: outer-joining the cards to
-    # it brings the question count along, even when no card matches.
-    matching = (
-        sa.select(sa.func.count(Question.id).label("questions"))
-        .where(*filters)
-        .subquery()
-    )
-    cards = (
-        sa.select(*_CARD_COLUMNS)
-        .join(Question, Question.id == ReviewCard.question_id)
-        .where(ReviewCard.user_id == user_id, *filters)
-        .subquery()
-    )
+    return filters
+
+
+def _matching_cards(filters: list[sa.ColumnElement[bool]]) -> sa.Select:
     return (
-        sa.select(matching.c.questions, cards)
-        .select_from(matching)
-        .outerjoin(cards, sa.true())
+        sa.select(ReviewCard)
+        .join(Question, Question.id == ReviewCard.question_id)
+        .where(ReviewCard.user_id == USER_ID, *filters)
     )
+
+
+# Statements are built once per combination of filters, with parameters: building
+# one and its cache key afresh costs more than SQLite takes to answer it.
+
+
+@cache
+def _counts_statement(in_field: bool, by_kind: bool, by_level: bool) -> sa.Select:
+    """One row: the matching questions, and the user's cards on them by state."""
+    filters = _question_filters(in_field, by_kind, by_level)
+    card = _matching_cards(filters).subquery().c
+    shaky = card.last_rating <= SHAKY_AT_MOST
+    solid_enough = card.stability >= SOLID_STABILITY_DAYS
+
+    def tally(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    # Two aggregates without GROUP BY: exactly one row each, even with no card.
+    questions = sa.select(sa.func.count().label("questions")).where(*filters)
+    cards = sa.select(
+        sa.func.count().label("practised"),
+        tally(shaky).label("shaky"),
+        tally(~shaky & ~solid_enough).label("learning"),
+        tally(~shaky & solid_enough).label("solid"),
+        tally(card.due < DAY_END).label("due_today"),
+    )
+    questions, cards = questions.subquery(), cards.subquery()
+    return sa.select(questions, cards).select_from(questions).join(cards, sa.true())
+
+
+@cache
+def _ranked_statement(
+    in_field: bool, by_kind: bool, by_level: bool, limited: bool, drill_first: bool
+) -> sa.Select:
+    """The user's cards on the matching questions, weakest first (due and shaky
+    ones before the rest when `drill_first`), the first `shown` when `limited`:
+    the database ranks, so Python reads only the rows shown."""
+    filters = _question_filters(in_field, by_kind, by_level)
+    card = _matching_cards(filters).subquery().c
+    # Recall once per card in a subquery of its own: the ranking and the order
+    # both read it, and parsing the stored dates is most of its cost.
+    with_recall = sa.select(
+        *(card[column.key] for column in _CARD_COLUMNS),
+        card.rating_weakness,
+        recall_sql(NOW, card.stability, card.last_review).label("recall"),
+    ).subquery()
+    card = with_recall.c
+    weakness = (RECALL_WEIGHT * (1 - card.recall) + card.rating_weakness).label(
+        "weakness"
+    )
+    order = [weakness.desc(), card.due, card.question_id]
+    if drill_first:
+        due_or_shaky = (card.due < DAY_END) | (card.last_rating <= SHAKY_AT_MOST)
+        order.insert(0, sa.case((due_or_shaky, 0), else_=1))
+    ranked = sa.select(
+        *(card[column.key] for column in _CARD_COLUMNS), card.recall, weakness
+    ).order_by(*order)
+    return ranked.limit(sa.bindparam("shown")) if limited else ranked
+
+
+def _parameters(
+    user_id: int,
+    now: datetime,
+    day_end: datetime,
+    field_id: int | None,
+    kind: str | None,
+    level: str | None,
+    shown: int | None = None,
+) -> dict[str, Any]:
+    return {
+        "user_id": user_id,
+        "now": now,
+        "day_end": day_end,
+        "field_id": field_id,
+        "kind": kind,
+        "level": level,
+        "shown": shown,
+    }
+
+
+def _card_counts(
+    session: Session,
+    user_id: int,
+    day_end: datetime,
+    field_id: int | None = None,
+    kind: str | None = None,
+    level: str | None = None,
+) -> CardCounts:
+    """How many questions match, and the user's cards on them by state."""
+    statement = _counts_statement(field_id is not None, bool(kind), bool(level))
+    parameters = _parameters(user_id, day_end, day_end, field_id, kind, level)
+    row = session.connection().execute(statement, parameters).one()
+    return CardCounts(*row)
 
 
 def _ranked_cards(
     session: Session,
     user_id: int,
     now: datetime,
-    zone: ZoneInfo,
+    day_end: datetime,
+    shown: int | None,
     field_id: int | None = None,
     kind: str | None = None,
     level: str | None = None,
-) -> tuple[int, list[CardRank]]:
-    """How many questions match the filters, and the user's cards on them, weakest
-    first, in one statement."""
+    drill_first: bool = False,
+) -> list[CardRank]:
+    """The user's cards on the matching questions, the first `shown` (all if
+    None) weakest first."""
+    statement = _ranked_statement(
+        field_id is not None, bool(kind), bool(level), shown is not None, drill_first
+    )
+    parameters = _parameters(user_id, now, day_end, field_id, kind, level, shown)
     # Core on the session's connection: these are plain rows, and the ORM's
     # handling of a result costs more per row than the row itself.
-    rows = (
-        session.connection()
-        .execute(
-            _ranked_statement(field_id is not None, bool(kind), bool(level)),
-            {"user_id": user_id, "field_id": field_id, "kind": kind, "level": level},
+    return [
+        CardRank(
+            card=row,
+            weakness=row.weakness,
+            recall=row.recall,
+            category=category_of(row.last_rating, row.stability),
+            due_by_today_end=row.due < day_end,
         )
-        .all()
-    )
-    # In UTC, like the cards' dates: comparing within one zone skips a conversion
-    # per card.
-    day_end = end_of_local_day(now, zone).astimezone(UTC)
-    ranked = []
-    # Rows unpacked as tuples: attribute access on a Row costs a lookup each time,
-    # and this loop runs once per practised question.
-    for row in rows:
-        _, question_id, stability, due, last_review, _, lapses, last_rating, recent = (
-            row[:9]
-        )
-        if question_id is None:
-            continue
-        recall = recall_at(stability, last_review, now)
-        ranked.append(
-            CardRank(
-                card=row,
-                weakness=weakness_of(recall, recent, last_rating, lapses),
-                recall=recall,
-                category=category_of(last_rating, stability),
-                due_by_today_end=due < day_end,
-            )
-        )
-    ranked.sort(key=lambda item: (-item.weakness, item.card.due, item.card.question_id))
-    return rows[0].questions, ranked
+        for row in session.connection().execute(statement, parameters)
+    ]
 
 
 def _loaded_questions(session: Session, ids: list[int]) -> dict[int, Question]:
@@ -227,7 +318,8 @@ def ranked_questions(
     level: str | None = None,
 ) -> list[WeakQuestion]:
     """The user's practised questions, weakest first."""
-    _total, ranked = _ranked_cards(session, user_id, now, zone, field_id, kind, level)
+    day_end = end_of_local_day(now, zone)
+    ranked = _ranked_cards(session, user_id, now, day_end, None, field_id, kind, level)
     return _with_questions(session, ranked)
 
 
@@ -242,11 +334,11 @@ def drill_questions(
     level: str | None = None,
 ) -> list[Question]:
     """The N questions to drill: due or shaky ones first, weakest leading."""
-    _total, ranked = _ranked_cards(session, user_id, now, zone, field_id, kind, level)
-    ranked.sort(
-        key=lambda item: (not (item.due_by_today_end or item.category == "shaky"),)
+    day_end = end_of_local_day(now, zone)
+    ranked = _ranked_cards(
+        session, user_id, now, day_end, count, field_id, kind, level, drill_first=True
     )
-    return [item.question for item in _with_questions(session, ranked[:count])]
+    return [item.question for item in _with_questions(session, ranked)]
 
 
 @dataclass(frozen=True)
@@ -281,19 +373,20 @@ def review_overview(
 ) -> ReviewOverview:
     """Counts by state and the `shown` weakest questions (all if None): the cards
     as rows, their questions from the catalogue."""
-    total, ranked = _ranked_cards(session, user_id, now, zone, field_id, kind, level)
-    by_category = Counter(item.category for item in ranked)
+    day_end = end_of_local_day(now, zone)
+    found = _card_counts(session, user_id, day_end, field_id, kind, level)
+    ranked = _ranked_cards(session, user_id, now, day_end, shown, field_id, kind, level)
     counts = StateCounts(
-        new=total - len(ranked),
-        learning=by_category["learning"],
-        shaky=by_category["shaky"],
-        solid=by_category["solid"],
-        due_today=sum(item.due_by_today_end for item in ranked),
+        new=found.questions - found.practised,
+        learning=found.learning,
+        shaky=found.shaky,
+        solid=found.solid,
+        due_today=found.due_today,
     )
     return ReviewOverview(
         counts=counts,
-        weakest=_with_listed_questions(session, ranked[:shown]),
-        ranked_total=len(ranked),
+        weakest=_with_listed_questions(session, ranked),
+        ranked_total=found.practised,
     )
 
 

@@ -14,11 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from fsrs import Card, Rating, Scheduler, State
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from mockint.models import SHAKY_AT_MOST, Attempt, ReviewCard
 from mockint.practice_days import add_answer, rebuild_practice_days
@@ -33,6 +37,7 @@ SCHEDULER = Scheduler(
 RECENT_RATINGS_KEPT = 8
 SOLID_STABILITY_DAYS = 7.0  # recall expected to hold for a week or more
 DUE_AT_ONCE = "debrief"  # Attempt.timed_by of stumpers recorded by a debrief
+RECALL_WEIGHT = 0.45  # of the weakness score; ratings and lapses make the rest
 
 
 def _as_fsrs_card(card: ReviewCard) -> Card:
@@ -87,6 +92,9 @@ def apply_attempt(card: ReviewCard | None, attempt: Attempt) -> ReviewCard:
     card.last_rating = attempt.rating
     card.recent_ratings = [*card.recent_ratings, attempt.rating][-RECENT_RATINGS_KEPT:]
     card.total_elapsed_seconds += attempt.elapsed_seconds
+    card.rating_weakness = rating_weakness(
+        card.recent_ratings, card.last_rating, card.lapses
+    )
     return card
 
 
@@ -103,6 +111,7 @@ _CARD_STATE = (
     "last_rating",
     "recent_ratings",
     "total_elapsed_seconds",
+    "rating_weakness",
     "recovered_at",
 )
 
@@ -229,6 +238,60 @@ def recall_at(stability: float, last_review: datetime, now: datetime) -> float:
     return SCHEDULER.get_card_retrievability(memory, now)
 
 
+class elapsed_whole_days(FunctionElement[int]):  # noqa: N801 (an SQL function)
+    """SQL: whole days from a stored moment to a later one, never negative, as
+    fsrs counts them for recall (`timedelta.days`, floored at 0)."""
+
+    type = sa.Integer()
+    inherit_cache = True
+    name = "elapsed_whole_days"
+
+
+@compiles(elapsed_whole_days, "sqlite")
+def _elapsed_whole_days_sqlite(
+    element: elapsed_whole_days, compiler: SQLCompiler, **kw: Any
+) -> str:
+    now, since = (compiler.process(clause, **kw) for clause in element.clauses)
+    # Stored as UTC text; julianday is exact to the millisecond.
+    return f"max(0, CAST(floor(julianday({now}) - julianday({since})) AS INTEGER))"
+
+
+@compiles(elapsed_whole_days, "postgresql")
+def _elapsed_whole_days_postgresql(
+    element: elapsed_whole_days, compiler: SQLCompiler, **kw: Any
+) -> str:
+    now, since = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"greatest(0, floor(extract(epoch from ({now} - {since})) / 86400))::int"
+
+
+# fsrs's forgetting curve, R = (1 + FACTOR * days / stability) ** DECAY, with its
+# constants derived from the scheduler's parameters as fsrs derives them.
+_DECAY = -SCHEDULER.parameters[20]
+_FACTOR = 0.9 ** (1 / _DECAY) - 1
+
+
+def recall_sql(
+    now: sa.ColumnElement[datetime],
+    stability: sa.ColumnElement[float],
+    last_review: sa.ColumnElement[datetime],
+) -> sa.ColumnElement[float]:
+    """SQL for `recall_at`: the same curve, so that the database can rank cards
+    (tests hold it equal to fsrs's own `get_card_retrievability`)."""
+    days = elapsed_whole_days(now, last_review)
+    return sa.func.power(1 + _FACTOR * days / stability, _DECAY, type_=sa.Float)
+
+
+def weakness_sql(
+    now: sa.ColumnElement[datetime],
+    stability: sa.ColumnElement[float],
+    last_review: sa.ColumnElement[datetime],
+    rating_part: sa.ColumnElement[float],
+) -> sa.ColumnElement[float]:
+    """SQL for `weakness_of` (unrounded) from the card's stored rating_weakness."""
+    recall = recall_sql(now, stability, last_review)
+    return RECALL_WEIGHT * (1 - recall) + rating_part
+
+
 def category_of(last_rating: int, stability: float) -> str:
     """shaky, learning or solid, from a practised card's last rating and stability."""
     if last_rating <= SHAKY_AT_MOST:
@@ -240,7 +303,15 @@ def weakness_of(
     recall: float, recent_ratings: list[int], last_rating: int, lapses: int
 ) -> float:
     """The weakness score (see `weakness`) from recall now and the card's ratings."""
+    return RECALL_WEIGHT * (1 - recall) + rating_weakness(
+        recent_ratings, last_rating, lapses
+    )
+
+
+def rating_weakness(recent_ratings: list[int], last_rating: int, lapses: int) -> float:
+    """The weakness score's part that time does not change: low recent ratings
+    (up to 0.45) and lapses (up to 0.1)."""
     recent = recent_ratings[-3:] or [last_rating]
     rating_gap = (4 - sum(recent) / len(recent)) / 3
     lapse_share = min(lapses, 4) / 4
-    return round(0.45 * (1 - recall) + 0.45 * rating_gap + 0.1 * lapse_share, 4)
+    return 0.45 * rating_gap + 0.1 * lapse_share

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,9 +15,9 @@ from flask.testing import FlaskClient
 
 from mockint.extensions import db
 from mockint.interviewing.questions import create_interview
-from mockint.models import Attempt, Question, RoundItem, User, utcnow
+from mockint.models import Attempt, Question, ReviewCard, RoundItem, User, utcnow
 from mockint.progress import recovered_questions
-from mockint.scheduling import rebuild_cards
+from mockint.scheduling import rebuild_cards, weakness
 from mockint.upcoming import create_plan
 
 from support import Practice, post
@@ -446,3 +447,46 @@ def test_drill_for_a_visitor_creates_nothing(app: Flask, client: FlaskClient) ->
     )
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+
+
+def test_review_ranks_as_the_weakness_score_does(
+    app: Flask, client: FlaskClient, practice: Practice
+) -> None:
+    """The database's ranking is the one `scheduling.weakness` defines."""
+    practice.answer(practice.start_round(), 1, 2)
+    rng = random.Random(5)
+    now = utcnow()
+    with app.app_context():
+        user_id = db.session.scalar(db.select(User.id))
+        questions = list(db.session.scalars(db.select(Question.id)))
+        db.session.add_all(
+            Attempt(
+                user_id=user_id,
+                question_id=rng.choice(questions),
+                rating=rng.randint(1, 4),
+                elapsed_seconds=60,
+                shown_at=now - timedelta(hours=hours, minutes=2),
+                answered_at=now - timedelta(hours=hours),
+                note="",
+            )
+            for hours in sorted(rng.sample(range(1, 90 * 24), 40), reverse=True)
+        )
+        db.session.flush()
+        rebuild_cards(db.session, user_id)
+        db.session.commit()
+        cards = db.session.scalars(
+            db.select(ReviewCard).where(ReviewCard.user_id == user_id)
+        ).all()
+        page = client.get("/review?all=1").get_data(as_text=True)
+        expected = [
+            card.question.text
+            for card in sorted(
+                cards,
+                key=lambda card: (
+                    -weakness(card, utcnow()),
+                    card.due,
+                    card.question_id,
+                ),
+            )
+        ]
+    assert weak_order(page) == expected

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
+import pytest
+import sqlalchemy as sa
 from flask import Flask
+from fsrs import Card
 
 from mockint.extensions import db
-from mockint.models import Attempt, ReviewCard
-from mockint.scheduling import SCHEDULER, apply_attempt, category, replay, weakness
+from mockint.models import Attempt, ReviewCard, UTCDateTime
+from mockint.scheduling import (
+    SCHEDULER,
+    apply_attempt,
+    category,
+    recall_sql,
+    replay,
+    weakness,
+)
 
 from support import Practice, card_rows
 
@@ -102,3 +113,30 @@ def test_each_attempt_updates_its_card(app: Flask, practice: Practice) -> None:
         assert card.last_rating == 1
         assert card.due.tzinfo is not None
         assert timedelta(hours=23) < card.due - card.last_review <= timedelta(days=1)
+
+
+def test_recall_in_sql_is_fsrs_own_recall(app: Flask) -> None:
+    """The review ranking's SQL curve gives fsrs's number for any card and moment,
+    whole-day boundaries and a review in the future included."""
+    rng = random.Random(11)
+    now = datetime(2026, 11, 26, 17, 30, 12, 345678, tzinfo=UTC)
+    gaps = [timedelta(0), timedelta(seconds=-90), timedelta(days=-2)]
+    for days in (1, 2, 7, 30, 179):
+        gaps += [timedelta(days=days), timedelta(days=days, seconds=-1)]
+        gaps += [timedelta(days=days, milliseconds=5)]
+    gaps += [timedelta(seconds=rng.uniform(0, 200 * 86400)) for _ in range(80)]
+    cases = [(rng.choice([0.05, 0.4, 2.3, 11.0, 95.5]), now - gap) for gap in gaps]
+    moment = sa.literal(now, UTCDateTime())
+    statement = sa.select(
+        *(
+            recall_sql(moment, sa.literal(stability), sa.literal(at, UTCDateTime()))
+            for stability, at in cases
+        )
+    )
+    with app.app_context():
+        in_sql = db.session.execute(statement).one()
+    for (stability, at), recall in zip(cases, in_sql, strict=True):
+        card = Card(card_id=1, stability=stability, due=at, last_review=at)
+        assert recall == pytest.approx(
+            SCHEDULER.get_card_retrievability(card, now), rel=1e-12
+        ), (stability, now - at)
