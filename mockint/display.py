@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g, request
 from markupsafe import Markup, escape
 
-from mockint.charts import points_attr, sparkline
+from mockint.charts import CalendarCell, LineChart, points_attr, sparkline
 from mockint.identity import current_zone
 from mockint.models import LEVEL_LABELS, RATING_LABELS, utcnow
+
+if TYPE_CHECKING:
+    from mockint.progress import FieldTrend
 
 KIND_LABELS = {
     "background": "Background",
@@ -37,15 +42,23 @@ def duration(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def _zone() -> ZoneInfo:
-    """The profile's zone, looked up once per request: a page of 25 questions
-    formats 50 dates, and each lookup goes through the login machinery."""
+def _zone_and_today() -> tuple[ZoneInfo, date]:
+    """The profile's zone and today's date there, looked up once per request: a
+    page of 25 questions formats 50 dates, and each zone lookup goes through the
+    login machinery."""
     # Keyed by the request: an app context (and its g) can outlive one.
     this_request = request._get_current_object()
     cached = g.get("display_zone")
     if cached is None or cached[0] is not this_request:
-        cached = g.display_zone = (this_request, current_zone())
-    return cached[1]
+        zone = current_zone()
+        cached = (this_request, zone, utcnow().astimezone(zone).date())
+        g.display_zone = cached
+    return cached[1], cached[2]
+
+
+def _zone() -> ZoneInfo:
+    """The profile's zone (see `_zone_and_today`)."""
+    return _zone_and_today()[0]
 
 
 def when(moment: datetime | None) -> str:
@@ -65,8 +78,7 @@ def local_date(moment: datetime | None) -> str:
 
 def due_label(moment: datetime) -> str:
     """Say when a card is due: overdue, today, tomorrow or the date."""
-    zone = _zone()
-    today = utcnow().astimezone(zone).date()
+    zone, today = _zone_and_today()
     day = moment.astimezone(zone).date()
     if day < today:
         return "overdue"
@@ -88,7 +100,13 @@ def sparkline_svg(values: list[int]) -> Markup:
     Built here rather than in a macro: the review page shows 25 of them, and a
     macro escaping every coordinate took a third of the page's time.
     """
-    points = sparkline(values)
+    return _sparkline_markup(tuple(values))
+
+
+# Up to eight ratings of four values: few distinct trends recur across a page.
+@lru_cache(maxsize=4096)
+def _sparkline_markup(values: tuple[int, ...]) -> Markup:
+    points = sparkline(list(values))
     words = ", ".join(rating_word(value) for value in values)
     dots = "".join(
         f'<circle cx="{p.x:.1f}" cy="{p.y:.1f}" r="2.5" class="dot-{int(p.value)}"/>'
@@ -98,6 +116,75 @@ def sparkline_svg(values: list[int]) -> Markup:
         '<svg class="sparkline" width="72" height="22" viewBox="0 0 72 22" '
         f'role="img" aria-label="Recent ratings, oldest first: {escape(words)}">'
         f'<polyline points="{points_attr(points)}" fill="none"/>{dots}</svg>'
+    )
+
+
+def rating_chart_svg(chart: LineChart, title_id: str, desc_id: str) -> Markup:
+    """A line chart of ratings as SVG: grid, axes, a line and titled dots per
+    series (built here for the reason of `sparkline_svg`: 14 fields of 12 weeks
+    are 168 dots)."""
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {chart.width} {chart.height}" role="img" '
+        f'aria-labelledby="{escape(title_id)}" aria-describedby="{escape(desc_id)}" '
+        'preserveAspectRatio="xMinYMin meet">'
+    ]
+    for tick in chart.y_ticks:
+        y = f"{tick.position:.1f}"
+        parts.append(
+            f'<line class="grid" x1="{chart.left}" x2="{chart.right}" y1="{y}" '
+            f'y2="{y}"/><text class="axis" x="{chart.left - 6}" '
+            f'y="{tick.position + 4:.1f}" text-anchor="end">{escape(tick.label)}</text>'
+        )
+    for tick in chart.x_ticks:
+        parts.append(
+            f'<text class="axis" x="{tick.position:.1f}" y="{chart.height - 8}" '
+            f'text-anchor="middle">{escape(tick.label)}</text>'
+        )
+    for series in chart.series:
+        parts.append(f'<g class="{escape(series.css_class)}">')
+        parts.extend(
+            f'<polyline points="{points_attr(segment)}" fill="none"/>'
+            for segment in series.segments
+        )
+        parts.extend(
+            f'<circle cx="{p.x:.1f}" cy="{p.y:.1f}" r="3.5">'
+            f"<title>{escape(p.label)}</title></circle>"
+            for p in series.points
+        )
+        parts.append("</g>")
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def weekly_rating_rows(week_labels: list[str], trends: list[FieldTrend]) -> Markup:
+    """The weekly ratings table's body rows: a week per row, a field per column,
+    "mean (answers)" or a dash (built here for the reason of `rating_chart_svg`)."""
+    rows = []
+    for row, label in enumerate(week_labels):
+        cells = []
+        for trend in trends:
+            _week, mean, answers = trend.weeks[row]
+            cells.append("–" if mean is None else f"{mean:.1f} ({answers})")
+        rows.append(
+            f'<tr><th scope="row">{escape(label)}</th><td>'
+            + "</td><td>".join(cells)
+            + "</td></tr>"
+        )
+    return Markup("".join(rows))
+
+
+def calendar_rects(cells: list[CalendarCell]) -> Markup:
+    """The practice calendar's squares as SVG, each titled with its day.
+
+    Built here rather than in the template for the reason of `sparkline_svg`: 182
+    squares with five attributes each were half of the progress page's time.
+    """
+    return Markup(
+        "".join(
+            f'<rect x="{cell.x}" y="{cell.y}" width="12" height="12" rx="2" '
+            f'class="level-{cell.level}"><title>{escape(cell.label)}</title></rect>'
+            for cell in cells
+        )
     )
 
 
@@ -112,5 +199,8 @@ def init_app(app: Flask) -> None:
         DIFFICULTY_LABELS=DIFFICULTY_LABELS,
         CATEGORY_LABELS=CATEGORY_LABELS,
         sparkline_svg=sparkline_svg,
+        calendar_rects=calendar_rects,
+        weekly_rating_rows=weekly_rating_rows,
+        rating_chart_svg=rating_chart_svg,
         points_attr=points_attr,
     )
