@@ -68,7 +68,11 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "PRODUCTION": production,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A server's connections can drop (a restart); a file's cannot, and the
+        # ping would cost every SQLite request a statement for nothing.
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": not database_url.startswith("sqlite")
+        },
         "QUESTIONS_DIR": questions_dir,
         "PASSWORD_HASH_METHOD": PRODUCTION_PASSWORD_METHOD,
         # __Host-: the browser accepts the cookie only from this exact host, over
