@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g, request
+from jinja2.runtime import Macro
 from markupsafe import Markup, escape
 
 from mockint.charts import CalendarCell, LineChart, points_attr, sparkline
@@ -188,6 +189,40 @@ def calendar_rects(cells: list[CalendarCell]) -> Markup:
     )
 
 
+_FRAGMENTS: dict[tuple[object, ...], Markup] = {}
+REMEMBERED_FRAGMENTS = 8192
+
+
+def cached_fragment(macro: Macro, *args: object) -> Markup:
+    """A macro's markup for these arguments, made once per process and reused.
+
+    For markup that depends on nothing but its arguments, such as a bank
+    question's text and tags on a field page that lists up to 180 of them: the
+    arguments are frozen values (a catalogue entry, a rating), so a bank change
+    arrives as a new entry, a new key, and nothing needs invalidating. Anything
+    mutable (an ORM object, such as a user's own question) is rendered afresh.
+    """
+    if not all(_is_value(arg) for arg in args):
+        return macro(*args)
+    key = (request.script_root, macro.name, *args)
+    try:
+        return _FRAGMENTS[key]
+    except KeyError:
+        pass
+    markup = Markup(macro(*args))
+    if len(_FRAGMENTS) >= REMEMBERED_FRAGMENTS:
+        _FRAGMENTS.clear()
+    _FRAGMENTS[key] = markup
+    return markup
+
+
+def _is_value(arg: object) -> bool:
+    if arg is None or isinstance(arg, str | int | float):
+        return True
+    params = getattr(arg, "__dataclass_params__", None)
+    return params is not None and params.frozen
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and label tables."""
     for function in (duration, when, local_date, due_label, rating_word):
@@ -200,6 +235,7 @@ def init_app(app: Flask) -> None:
         CATEGORY_LABELS=CATEGORY_LABELS,
         sparkline_svg=sparkline_svg,
         calendar_rects=calendar_rects,
+        cached_fragment=cached_fragment,
         weekly_rating_rows=weekly_rating_rows,
         rating_chart_svg=rating_chart_svg,
         points_attr=points_attr,
