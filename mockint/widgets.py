@@ -1,4 +1,4 @@
-"""WTForms' attribute writer, made fast: same output, a fifth of the time.
+"""WTForms' attribute and option writers, made fast: same output, a fifth of the time.
 
 Every WTForms widget writes its attributes through `wtforms.widgets.core.
 html_params`, which formats each `name="value"` pair with `Markup.format` (a
@@ -32,6 +32,29 @@ def html_params(**kwargs: Any) -> Markup:
     return Markup(" ".join(params))
 
 
+_original_render_option = core.Select.render_option
+
+
+def render_option(cls: type[core.Select], choice: Any, **kwargs: Any) -> Markup:
+    """An <option>, exactly as WTForms writes it, without a dictionary and a sort
+    per option (a select of every field has fifteen)."""
+    if kwargs or choice.render_kw:
+        return _original_render_option.__func__(cls, choice, **kwargs)
+    value = choice.value
+    if isinstance(value, bool):
+        value = str(value)
+    text = str(escape(value)).replace('"', "&quot;")
+    label = escape(choice.label or choice.value)
+    selected = "selected " if choice.selected else ""
+    return Markup(f'<option {selected}value="{text}">{label}</option>')
+
+
+def _dispatch_render_option(cls: type[core.Select]) -> Any:
+    # WTForms inspects render_option's signature on every render to support a
+    # legacy one; ours is the current one.
+    return cls.render_option
+
+
 def install() -> None:
     """Make WTForms' widgets use the fast writer (idempotent).
 
@@ -40,6 +63,8 @@ def install() -> None:
     """
     core.html_params = html_params
     widgets.html_params = html_params
+    core.Select.render_option = classmethod(render_option)
+    core.Select._dispatch_render_option = classmethod(_dispatch_render_option)
     for widget in vars(core).values():
         if isinstance(widget, type) and "html_params" in vars(widget):
             widget.html_params = staticmethod(html_params)
@@ -48,3 +73,13 @@ def install() -> None:
 def original_html_params(**kwargs: Any) -> Markup:
     """WTForms' own writer, for comparison."""
     return _original(**kwargs)
+
+
+def original_render_option(choice: Any, **kwargs: Any) -> Markup:
+    """WTForms' own <option> writer (with its own attribute writer), for comparison."""
+    saved = core.html_params
+    core.html_params = _original
+    try:
+        return _original_render_option.__func__(core.Select, choice, **kwargs)
+    finally:
+        core.html_params = saved
