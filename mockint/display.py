@@ -11,9 +11,12 @@ from flask import Flask, g, request
 from jinja2.runtime import Macro
 from markupsafe import Markup, escape
 
+from mockint.catalogue import FieldEntry, QuestionEntry
 from mockint.charts import CalendarCell, LineChart, points_attr, sparkline
 from mockint.identity import current_zone
 from mockint.models import LEVEL_LABELS, RATING_LABELS, utcnow
+from mockint.rounds import FieldSummary
+from mockint.widgets import radio_options
 
 if TYPE_CHECKING:
     from mockint.progress import FieldTrend
@@ -198,9 +201,10 @@ def cached_fragment(macro: Macro, *args: object) -> Markup:
 
     For markup that depends on nothing but its arguments, such as a bank
     question's text and tags on a field page that lists up to 180 of them: the
-    arguments are frozen values (a catalogue entry, a rating), so a bank change
-    arrives as a new entry, a new key, and nothing needs invalidating. Anything
-    mutable (an ORM object, such as a user's own question) is rendered afresh.
+    arguments are immutable values (a catalogue entry, a rating; see
+    `_VALUE_TYPES`), so a bank change arrives as a new entry, a new key, and
+    nothing needs invalidating. Anything else (an ORM object, such as a user's
+    own question) is rendered afresh.
     """
     if not all(_is_value(arg) for arg in args):
         return macro(*args)
@@ -216,11 +220,12 @@ def cached_fragment(macro: Macro, *args: object) -> Markup:
     return markup
 
 
+# Frozen dataclasses whose fields are themselves values, all the way down.
+_VALUE_TYPES = (str, int, float, FieldEntry, QuestionEntry, FieldSummary)
+
+
 def _is_value(arg: object) -> bool:
-    if arg is None or isinstance(arg, str | int | float):
-        return True
-    params = getattr(arg, "__dataclass_params__", None)
-    return params is not None and params.frozen
+    return arg is None or isinstance(arg, _VALUE_TYPES)
 
 
 def init_app(app: Flask) -> None:
@@ -235,6 +240,7 @@ def init_app(app: Flask) -> None:
         CATEGORY_LABELS=CATEGORY_LABELS,
         sparkline_svg=sparkline_svg,
         calendar_rects=calendar_rects,
+        radio_options=radio_options,
         cached_fragment=cached_fragment,
         weekly_rating_rows=weekly_rating_rows,
         rating_chart_svg=rating_chart_svg,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from flask import Flask
@@ -10,8 +11,10 @@ from flask.testing import FlaskClient
 from mockint import create_app
 from mockint.bank_sync import sync_banks
 from mockint.banks import load_banks
-from mockint.catalogue import bank_version, current_catalogue
+from mockint.catalogue import FieldEntry, bank_version, current_catalogue
+from mockint.display import _VALUE_TYPES
 from mockint.extensions import db
+from mockint.models import Field
 
 from support import Practice, post
 
@@ -113,3 +116,32 @@ def test_unknown_and_archived_fields_are_404(app: Flask, client: FlaskClient) ->
         sync_banks(db.session, load_banks(folder))
         db.session.commit()
     assert client.get("/fields/beta-field").status_code == 404
+
+
+def test_fragments_are_remembered_only_for_values(app: Flask) -> None:
+    """A macro's markup is reused for equal frozen values, never for an object
+    that can change under it (an ORM row)."""
+    template = app.jinja_env.from_string(
+        "{% macro shout(thing) %}{{ thing.name | upper }}{% endmacro %}"
+        "{{ cached_fragment(shout, thing) }}"
+    )
+    with app.test_request_context():
+        entry = FieldEntry(1, "nursing", "Nursing", "Care", "Health")
+        assert template.render(thing=entry) == "NURSING"
+        renamed = FieldEntry(1, "nursing", "Nursing and midwifery", "Care", "Health")
+        assert template.render(thing=renamed) == "NURSING AND MIDWIFERY"
+        field = Field(slug="nursing", name="Nursing", description="", id_prefix="N")
+        assert template.render(thing=field) == "NURSING"
+        field.name = "Midwifery"
+        assert template.render(thing=field) == "MIDWIFERY"
+
+
+def test_fragment_value_types_hold_only_values() -> None:
+    """cached_fragment trusts these types to be immutable all the way down."""
+    names = {"int", "str", "bool", "float"}
+    classes = [kind for kind in _VALUE_TYPES if dataclasses.is_dataclass(kind)]
+    names |= {kind.__name__ for kind in classes}
+    for kind in classes:
+        assert kind.__dataclass_params__.frozen, kind
+        for field in dataclasses.fields(kind):
+            assert field.type in names, (kind, field.name, field.type)
