@@ -318,6 +318,8 @@ class ReviewCard(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("user_id", "question_id"),
         sa.Index("ix_review_cards_user_due", "user_id", "due"),
+        # The progress page's "turned around in the last 30 days".
+        sa.Index("ix_review_cards_user_recovered_at", "user_id", "recovered_at"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -646,6 +648,37 @@ class PracticeDay(db.Model):
     field_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("fields.id", ondelete="CASCADE"), primary_key=True
     )
+    answers: so.Mapped[int]
+    rating_sum: so.Mapped[int]
+
+
+class PracticeWeek(db.Model):
+    """A user's answers in one field in one local week (from its Monday): the
+    practice days rolled up, so the weekly chart reads a row per field and week."""
+
+    __tablename__ = "practice_weeks"
+
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    week: so.Mapped[date] = so.mapped_column(primary_key=True)
+    field_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("fields.id", ondelete="CASCADE"), primary_key=True
+    )
+    answers: so.Mapped[int]
+    rating_sum: so.Mapped[int]
+
+
+class PracticeDayTotal(db.Model):
+    """A user's answers on one local day over every field: the practice days
+    rolled up, so the calendar reads a row per day."""
+
+    __tablename__ = "practice_day_totals"
+
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: so.Mapped[date] = so.mapped_column(primary_key=True)
     answers: so.Mapped[int]
     rating_sum: so.Mapped[int]
 

@@ -23,7 +23,8 @@ from mockint.localtime import end_of_local_day, local_today
 from mockint.models import (
     SHAKY_AT_MOST,
     Field,
-    PracticeDay,
+    PracticeDayTotal,
+    PracticeWeek,
     Question,
     ReviewCard,
     UTCDateTime,
@@ -409,22 +410,30 @@ class Recovered:
 
 @cache
 def _recovered_statement(shown: int) -> sa.Select:
-    """The newest recoveries with the count of all; parameters user_id, since."""
+    """The newest recoveries with the count of all; parameters user_id, since.
+
+    Only the rows shown are joined to their questions; the count is a subquery of
+    its own (both read the user's recoveries through their index).
+    """
+    recovered = (
+        ReviewCard.user_id == sa.bindparam("user_id"),
+        ReviewCard.recovered_at >= sa.bindparam("since"),
+        ReviewCard.last_rating > SHAKY_AT_MOST,
+    )
+    newest = (
+        sa.select(ReviewCard.question_id, ReviewCard.recovered_at)
+        .where(*recovered)
+        .order_by(ReviewCard.recovered_at.desc(), ReviewCard.question_id)
+        .limit(shown)
+        .subquery()
+    )
+    total = sa.select(sa.func.count()).where(*recovered).scalar_subquery()
     return (
         sa.select(
-            Question.key,
-            Question.text,
-            ReviewCard.recovered_at,
-            sa.func.count().over().label("total"),
+            Question.key, Question.text, newest.c.recovered_at, total.label("total")
         )
-        .join_from(ReviewCard, Question, Question.id == ReviewCard.question_id)
-        .where(
-            ReviewCard.user_id == sa.bindparam("user_id"),
-            ReviewCard.recovered_at >= sa.bindparam("since"),
-            ReviewCard.last_rating > SHAKY_AT_MOST,
-        )
-        .order_by(ReviewCard.recovered_at.desc(), Question.id)
-        .limit(shown)
+        .join_from(newest, Question, Question.id == newest.c.question_id)
+        .order_by(newest.c.recovered_at.desc(), newest.c.question_id)
     )
 
 
@@ -456,41 +465,23 @@ class FieldTrend:
     weeks: list[tuple[date, float | None, int]]  # week start, mean rating, answers
 
 
-@cache
-def _weekly_statement() -> sa.Select:
-    """Rating and answer sums per field and week of the window: each day's week
-    number (week_0 to week_11 are the weeks' Mondays), then SQL sums by week, at
-    most 12 rows per field. Built once with parameters (user_id, the weeks, until).
-    """
-    newest_first = reversed(range(RATING_WEEKS))
-    week_of_day = sa.case(
-        *((PracticeDay.day >= sa.bindparam(f"week_{n}"), n) for n in newest_first)
+# The weekly sums of the window's weeks, a row per field and week (at most 12 per
+# field), with the field's name; parameters (user_id, first_week, last_week).
+_WEEKLY = (
+    sa.select(
+        PracticeWeek.field_id,
+        Field.name,
+        PracticeWeek.week,
+        PracticeWeek.rating_sum,
+        PracticeWeek.answers,
     )
-    days = (
-        sa.select(
-            PracticeDay.field_id,
-            week_of_day.label("week"),
-            PracticeDay.rating_sum,
-            PracticeDay.answers,
-        )
-        .where(
-            PracticeDay.user_id == sa.bindparam("user_id"),
-            PracticeDay.day >= sa.bindparam("week_0"),
-            PracticeDay.day < sa.bindparam("until"),
-        )
-        .subquery()
+    .join(Field, Field.id == PracticeWeek.field_id)
+    .where(
+        PracticeWeek.user_id == sa.bindparam("user_id"),
+        PracticeWeek.week >= sa.bindparam("first_week"),
+        PracticeWeek.week <= sa.bindparam("last_week"),
     )
-    return (
-        sa.select(
-            days.c.field_id,
-            Field.name,
-            days.c.week,
-            sa.func.sum(days.c.rating_sum),
-            sa.func.sum(days.c.answers),
-        )
-        .join(Field, Field.id == days.c.field_id)
-        .group_by(days.c.field_id, Field.name, days.c.week)
-    )
+)
 
 
 def weekly_ratings(
@@ -499,18 +490,17 @@ def weekly_ratings(
     """Average rating per field per week over the last 12 weeks, from daily sums."""
     first_week = _window_start(local_today(now, zone), RATING_WEEKS)
     weeks = [first_week + timedelta(weeks=i) for i in range(RATING_WEEKS)]
-    parameters = {f"week_{number}": start for number, start in enumerate(weeks)}
     rows = session.execute(
-        _weekly_statement(),
-        {**parameters, "user_id": user_id, "until": weeks[-1] + timedelta(weeks=1)},
-    ).all()
+        _WEEKLY,
+        {"user_id": user_id, "first_week": first_week, "last_week": weeks[-1]},
+    )
     names: dict[int, str] = {}
     sums: dict[int, dict[date, list[int]]] = defaultdict(
         lambda: {week: [0, 0] for week in weeks}
     )
-    for field_id, name, number, rating_sum, answers in rows:
+    for field_id, name, week, rating_sum, answers in rows:
         names[field_id] = name
-        sums[field_id][weeks[number]] = [int(rating_sum), int(answers)]
+        sums[field_id][week] = [rating_sum, answers]
     trends = [
         FieldTrend(
             field_name=names[field_id],
@@ -541,13 +531,9 @@ class PracticeCalendar:
         return len(self.answers_by_day)
 
 
-_PRACTISED_DAYS = (
-    sa.select(PracticeDay.day, sa.func.sum(PracticeDay.answers))
-    .where(
-        PracticeDay.user_id == sa.bindparam("user_id"),
-        PracticeDay.day >= sa.bindparam("first_day"),
-    )
-    .group_by(PracticeDay.day)
+_PRACTISED_DAYS = sa.select(PracticeDayTotal.day, PracticeDayTotal.answers).where(
+    PracticeDayTotal.user_id == sa.bindparam("user_id"),
+    PracticeDayTotal.day >= sa.bindparam("first_day"),
 )
 
 
@@ -557,11 +543,11 @@ def practice_calendar(
     """Which local days had practice, for the calendar and the streak."""
     today = local_today(now, zone)
     first_day = _window_start(today, CALENDAR_WEEKS)
-    # One row per practised day (at most 182), summed over fields.
+    # One row per practised day: at most 182.
     rows = session.execute(
         _PRACTISED_DAYS, {"user_id": user_id, "first_day": first_day}
-    ).all()
-    by_day = {day: int(count) for day, count in rows}
+    )
+    by_day = {day: answers for day, answers in rows}
     return PracticeCalendar(
         first_day=first_day,
         today=today,

@@ -25,7 +25,15 @@ from test_portability import upload
 
 from mockint.extensions import db
 from mockint.localtime import local_day_expression, local_today, zone_named
-from mockint.models import Attempt, Field, PracticeDay, Question, User
+from mockint.models import (
+    Attempt,
+    Field,
+    PracticeDay,
+    PracticeDayTotal,
+    PracticeWeek,
+    Question,
+    User,
+)
 from mockint.practice_days import rebuild_practice_days
 from mockint.progress import (
     CALENDAR_WEEKS,
@@ -51,6 +59,7 @@ from support import (
 )
 
 Sums = dict[tuple[int, date, int], tuple[int, int]]
+PRACTICE_DAYS_REVISION = "717e3e4ba354"  # creates practice_days from the attempts
 
 
 def stored(app: Flask) -> Sums:
@@ -79,10 +88,41 @@ def recomputed(app: Flask) -> Sums:
     return {key: (answers, total) for key, (answers, total) in sums.items()}
 
 
+def rolled_up(app: Flask) -> tuple[dict, dict]:
+    """The week and day-total rows: (user, week, field) and (user, day) sums."""
+    with app.app_context():
+        weeks = {
+            (row.user_id, row.week, row.field_id): (row.answers, row.rating_sum)
+            for row in db.session.scalars(sa.select(PracticeWeek))
+        }
+        totals = {
+            (row.user_id, row.day): (row.answers, row.rating_sum)
+            for row in db.session.scalars(sa.select(PracticeDayTotal))
+        }
+    return weeks, totals
+
+
+def rolled_up_from(sums: Sums) -> tuple[dict, dict]:
+    """The same rollups computed here from the day sums (weeks from Monday)."""
+    weeks: dict = defaultdict(lambda: [0, 0])
+    totals: dict = defaultdict(lambda: [0, 0])
+    for (user_id, day, field_id), (answers, rating_sum) in sums.items():
+        monday = day - timedelta(days=day.weekday())
+        for total in (weeks[(user_id, monday, field_id)], totals[(user_id, day)]):
+            total[0] += answers
+            total[1] += rating_sum
+    return (
+        {key: tuple(value) for key, value in weeks.items()},
+        {key: tuple(value) for key, value in totals.items()},
+    )
+
+
 def assert_in_step(app: Flask) -> Sums:
-    """The stored sums equal a recomputation; return them."""
+    """The stored sums, and their rollups by week and by day, equal a
+    recomputation; return the day sums."""
     sums = stored(app)
     assert sums == recomputed(app)
+    assert rolled_up(app) == rolled_up_from(sums)
     return sums
 
 
@@ -217,8 +257,8 @@ def test_the_migration_sums_the_attempts_made_before_it(empty_app: Flask) -> Non
     with db.engine.begin() as conn:
         for name, rows in OLD_ROWS.items():
             conn.execute(sa.insert(table_then(name)), [then(name, row) for row in rows])
-    head = migrations.get_revision(migrations.get_current_head())
-    upgrade(revision=head.down_revision)  # the revision before the table
+    practice_days = migrations.get_revision(PRACTICE_DAYS_REVISION)
+    upgrade(revision=practice_days.down_revision)  # the revision before the table
     with db.engine.begin() as conn:
         conn.execute(sa.text("UPDATE users SET timezone = 'Pacific/Kiritimati'"))
     upgrade()
