@@ -443,9 +443,11 @@ def recovered_questions(
     """Questions that went from shaky to solid ratings in the last 30 days, the
     most recent first: at most `shown` of them, and the count of all."""
     since = now - timedelta(days=RECOVERED_DAYS)
-    rows = session.execute(
-        _recovered_statement(shown), {"user_id": user_id, "since": since}
-    ).all()
+    rows = (
+        session.connection()
+        .execute(_recovered_statement(shown), {"user_id": user_id, "since": since})
+        .all()
+    )
     return Recovered(
         shown=[RecoveredQuestion(row.key, row.text, row.recovered_at) for row in rows],
         total=rows[0].total if rows else 0,
@@ -490,7 +492,7 @@ def weekly_ratings(
     """Average rating per field per week over the last 12 weeks, from daily sums."""
     first_week = _window_start(local_today(now, zone), RATING_WEEKS)
     weeks = [first_week + timedelta(weeks=i) for i in range(RATING_WEEKS)]
-    rows = session.execute(
+    rows = session.connection().execute(
         _WEEKLY,
         {"user_id": user_id, "first_week": first_week, "last_week": weeks[-1]},
     )
@@ -544,7 +546,7 @@ def practice_calendar(
     today = local_today(now, zone)
     first_day = _window_start(today, CALENDAR_WEEKS)
     # One row per practised day: at most 182.
-    rows = session.execute(
+    rows = session.connection().execute(
         _PRACTISED_DAYS, {"user_id": user_id, "first_day": first_day}
     )
     by_day = {day: answers for day, answers in rows}
@@ -558,22 +560,26 @@ def practice_calendar(
 
 
 def _current_streak(days: dict[date, int], today: date) -> int:
-    # A streak still counts today if yesterday was practised.
-    day = today if today in days else today - timedelta(days=1)
+    # A streak still counts today if yesterday was practised. Days as ordinals:
+    # date arithmetic per day cost more than the rest of the calendar.
+    practised = {day.toordinal() for day in days}
+    day = today.toordinal()
+    if day not in practised:
+        day -= 1
     streak = 0
-    while day in days:
+    while day - streak in practised:
         streak += 1
-        day -= timedelta(days=1)
     return streak
 
 
 def _longest_streak(days: dict[date, int]) -> int:
+    practised = {day.toordinal() for day in days}
     longest = 0
-    for day in days:
-        if day - timedelta(days=1) in days:
+    for day in practised:
+        if day - 1 in practised:
             continue
-        length = 0
-        while day + timedelta(days=length) in days:
+        length = 1
+        while day + length in practised:
             length += 1
         longest = max(longest, length)
     return longest
