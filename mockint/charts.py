@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 RATING_MIN, RATING_MAX = 1, 4
 
@@ -196,7 +197,13 @@ class CalendarCell:
     def label(self) -> str:
         """What hovering the cell says: the day and its answers."""
         plural = "" if self.answers == 1 else "s"
-        return f"{self.day:%a %d %b %Y}: {self.answers} answer{plural}"
+        return f"{_day_name(self.day)}: {self.answers} answer{plural}"
+
+
+# The calendar names the same 182 days on every visit; strftime is its slowest part.
+@lru_cache(maxsize=1024)
+def _day_name(day: date) -> str:
+    return f"{day:%a %d %b %Y}"
 
 
 CELL, GAP = 12, 3
