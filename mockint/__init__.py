@@ -35,6 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         serving,
         widgets,
     )
+    from mockint.cookie_sessions import VerifiedCookieSessions
     from mockint.extensions import csrf, db, migrate
 
     if app.config["PROXY_HOPS"]:
@@ -42,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     redaction.install(app.logger)
+    app.session_interface = VerifiedCookieSessions()
     widgets.install()
     database.install_sqlite_behaviour()
     db.init_app(app)
