@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -19,7 +20,7 @@ from mockint.rounds import FieldSummary
 from mockint.widgets import radio_options
 
 if TYPE_CHECKING:
-    from mockint.progress import FieldTrend
+    from mockint.progress import FieldTrend, WeakQuestion
 
 KIND_LABELS = {
     "background": "Background",
@@ -192,6 +193,36 @@ def calendar_rects(cells: list[CalendarCell]) -> Markup:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class WeakFacts:
+    """What the review list says of one practised question, formatted: a value,
+    so that its markup can be made once (`cached_fragment`)."""
+
+    last_rating: int
+    last_date: str
+    recent: tuple[int, ...]
+    average: str
+    target: str
+    overtime: bool
+    recall_percent: int
+    due: str
+
+
+def weak_facts_of(item: WeakQuestion) -> WeakFacts:
+    """The review list's facts of one ranked question."""
+    card = item.card
+    return WeakFacts(
+        last_rating=card.last_rating,
+        last_date=local_date(card.last_review),
+        recent=tuple(card.recent_ratings),
+        average=duration(item.average_seconds),
+        target=duration(item.question.target_seconds),
+        overtime=item.time_ratio > 1,
+        recall_percent=int(item.recall * 100),
+        due=due_label(card.due),
+    )
+
+
 _FRAGMENTS: dict[tuple[object, ...], Markup] = {}
 REMEMBERED_FRAGMENTS = 8192
 
@@ -221,7 +252,7 @@ def cached_fragment(macro: Macro, *args: object) -> Markup:
 
 
 # Frozen dataclasses whose fields are themselves values, all the way down.
-_VALUE_TYPES = (str, int, float, FieldEntry, QuestionEntry, FieldSummary)
+_VALUE_TYPES = (str, int, float, FieldEntry, QuestionEntry, FieldSummary, WeakFacts)
 
 
 def _is_value(arg: object) -> bool:
@@ -240,6 +271,7 @@ def init_app(app: Flask) -> None:
         CATEGORY_LABELS=CATEGORY_LABELS,
         sparkline_svg=sparkline_svg,
         calendar_rects=calendar_rects,
+        weak_facts_of=weak_facts_of,
         radio_options=radio_options,
         cached_fragment=cached_fragment,
         weekly_rating_rows=weekly_rating_rows,

@@ -138,7 +138,7 @@ def test_fragments_are_remembered_only_for_values(app: Flask) -> None:
 
 def test_fragment_value_types_hold_only_values() -> None:
     """cached_fragment trusts these types to be immutable all the way down."""
-    names = {"int", "str", "bool", "float"}
+    names = {"int", "str", "bool", "float", "tuple[int, ...]"}
     classes = [kind for kind in _VALUE_TYPES if dataclasses.is_dataclass(kind)]
     names |= {kind.__name__ for kind in classes}
     for kind in classes:
