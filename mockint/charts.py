@@ -183,7 +183,7 @@ def time_bars(
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CalendarCell:
     """One day of the practice calendar."""
 
@@ -214,20 +214,20 @@ def calendar_cells(
 ) -> tuple[list[CalendarCell], int, int]:
     """Cells for a weeks-by-weekday grid from first_day (a Monday) to today."""
     cells = []
-    day = first_day
-    while day <= today:
-        week = (day - first_day).days // 7
+    span = (today - first_day).days + 1
+    # first_day is a Monday: the index alone gives the week and the weekday.
+    for index in range(span):
+        day = first_day + timedelta(days=index)
         answers = answers_by_day.get(day, 0)
         level = 0 if answers == 0 else 1 if answers <= 2 else 2 if answers <= 5 else 3
         cells.append(
             CalendarCell(
-                x=week * (CELL + GAP),
-                y=day.weekday() * (CELL + GAP),
-                day=day,
-                answers=answers,
-                level=level,
+                (index // 7) * (CELL + GAP),
+                (index % 7) * (CELL + GAP),
+                day,
+                answers,
+                level,
             )
         )
-        day += timedelta(days=1)
-    weeks = (today - first_day).days // 7 + 1
+    weeks = (span - 1) // 7 + 1
     return cells, weeks * (CELL + GAP), 7 * (CELL + GAP)

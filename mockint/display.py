@@ -256,6 +256,8 @@ _VALUE_TYPES = (str, int, float, FieldEntry, QuestionEntry, FieldSummary, WeakFa
 
 
 def _is_value(arg: object) -> bool:
+    if isinstance(arg, tuple):
+        return all(_is_value(item) for item in arg)
     return arg is None or isinstance(arg, _VALUE_TYPES)
 
 

@@ -36,26 +36,13 @@ MAX_ELAPSED_SECONDS = 4 * 60 * 60
 MAX_NOTE_LENGTH = 5000
 
 
-@dataclass(frozen=True)
-class LastRating:
-    """A user's most recent rating of one question."""
-
-    rating: int
-    answered_at: datetime
-
-    @property
-    def shaky(self) -> bool:
-        """True when the last answer was rated Stumped or Shaky."""
-        return self.rating <= SHAKY_AT_MOST
-
-
 @cache
 def _last_ratings_statement(in_field: bool) -> sa.Select:
-    """The user's cards (question, last rating, when), optionally of one field;
-    built once with parameters (user_id, field_id)."""
-    query = sa.select(
-        ReviewCard.question_id, ReviewCard.last_rating, ReviewCard.last_review
-    ).where(ReviewCard.user_id == sa.bindparam("user_id"))
+    """The user's cards (question, last rating), optionally of one field; built
+    once with parameters (user_id, field_id)."""
+    query = sa.select(ReviewCard.question_id, ReviewCard.last_rating).where(
+        ReviewCard.user_id == sa.bindparam("user_id")
+    )
     if in_field:
         query = query.join(Question, Question.id == ReviewCard.question_id).where(
             Question.field_id == sa.bindparam("field_id")
@@ -65,18 +52,15 @@ def _last_ratings_statement(in_field: bool) -> sa.Select:
 
 def last_ratings(
     session: Session, user_id: int | None, field_id: int | None = None
-) -> dict[int, LastRating]:
+) -> dict[int, int]:
     """Map question id to the user's latest rating, optionally within a field."""
     if user_id is None:
         return {}
-    rows = session.execute(
+    rows = session.connection().execute(
         _last_ratings_statement(field_id is not None),
         {"user_id": user_id, "field_id": field_id},
     )
-    return {
-        question_id: LastRating(rating, answered_at)
-        for question_id, rating, answered_at in rows
-    }
+    return {question_id: rating for question_id, rating in rows}
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,11 @@ class ReviewFilterForm(FlaskForm):
             SelectChoice(f.slug, f.name) for f in fields
         ]
 
+    def field_choices(self) -> tuple[tuple[str, str], ...]:
+        """The fields offered, as values (what the field select's markup depends on
+        besides the chosen values)."""
+        return tuple((choice.value, choice.label) for choice in self.field.choices)
+
     def selected(
         self, fields: Sequence[Field | FieldEntry]
     ) -> tuple[Field | FieldEntry | None, str | None, str | None]:
