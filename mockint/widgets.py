@@ -18,17 +18,23 @@ from wtforms.widgets import core
 _original = core.html_params
 
 
+# Attribute names as written (cleaned and escaped), by keyword: a form uses few.
+_NAMES: dict[str, str] = {}
+
+
 def html_params(**kwargs: Any) -> Markup:
     """Attributes as HTML, sorted by name, exactly as WTForms writes them."""
     params = []
     for name, value in sorted(kwargs.items()):
-        key = core.clean_key(name)
+        key = _NAMES.get(name)
+        if key is None:
+            key = _NAMES.setdefault(name, str(escape(core.clean_key(name))))
         if value is True:
-            params.append(escape(key))
+            params.append(key)
         elif value is not False:
             # A Markup value is not escaped again, so its quotes need replacing.
             text = str(escape(value)).replace('"', "&quot;")
-            params.append(f'{escape(key)}="{text}"')
+            params.append(f'{key}="{text}"')
     return Markup(" ".join(params))
 
 
@@ -55,11 +61,16 @@ def _dispatch_render_option(cls: type[core.Select]) -> Any:
     return cls.render_option
 
 
+_RADIO_MARKUP: dict[tuple[Any, ...], Markup] = {}
+REMEMBERED_RADIO_GROUPS = 1024
+
+
 def radio_options(field: RadioField) -> Markup:
     """Each option of a radio field as `<label for=ID><input ...> Label</label>`,
     as iterating the field and rendering each option writes them, without the
     subfield WTForms builds for every option (four of them cost a tenth of the
-    question screen)."""
+    question screen). The markup depends only on the field's name, id, flags and
+    options, so it is made once for each such value."""
     if field.render_kw:
         return _radio_options_by_iteration(field)
     shared = {"name": field.name, "type": "radio"}
@@ -67,18 +78,36 @@ def radio_options(field: RadioField) -> Markup:
         value = getattr(field.flags, flag, None)
         if value is not None and value is not False:
             shared[flag] = value() if callable(value) else value
+    choices = list(field._iter_choices_normalized())
+    if any(choice.render_kw for choice in choices):
+        return _radio_options_by_iteration(field)
+    options = tuple((choice.value, choice.label, choice.selected) for choice in choices)
+    key = (field.id, tuple(shared.items()), options)
+    try:
+        return _RADIO_MARKUP[key]
+    except KeyError:
+        pass
+    except TypeError:  # a value that cannot be hashed
+        return _radio_labels(field.id, shared, options)
+    markup = _radio_labels(field.id, shared, options)
+    if len(_RADIO_MARKUP) >= REMEMBERED_RADIO_GROUPS:
+        _RADIO_MARKUP.clear()
+    _RADIO_MARKUP[key] = markup
+    return markup
+
+
+def _radio_labels(
+    field_id: str, shared: dict[str, Any], options: tuple[tuple[Any, Any, bool], ...]
+) -> Markup:
     labels = []
-    for index, choice in enumerate(field._iter_choices_normalized()):
-        if choice.render_kw:
-            return _radio_options_by_iteration(field)
-        option_id = f"{field.id}-{index}"
-        attributes = {**shared, "id": option_id, "value": str(choice.value)}
-        if choice.selected:
+    for index, (value, label, selected) in enumerate(options):
+        option_id = f"{field_id}-{index}"
+        attributes = {**shared, "id": option_id, "value": str(value)}
+        if selected:
             attributes["checked"] = True
-        label = escape(choice.label or choice.value)
         labels.append(
             f'<label for="{escape(option_id)}"><input {html_params(**attributes)}> '
-            f"{label}</label>"
+            f"{escape(label or value)}</label>"
         )
     return Markup("\n".join(labels))
 
