@@ -154,6 +154,39 @@ def test_the_share_page_shows_the_link_once(app: Flask, client: FlaskClient) -> 
     assert "You are interviewing Sam" in conduct  # the name as typed, trimmed
 
 
+def test_sending_the_set_up_again_makes_no_second_interview(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Reloading the share page resubmits the set-up form: the interview it made
+    gets a new link instead of a twin."""
+    page = _text(client.get("/interviews/new"))
+    setup_id = re.search(r'name="setup_id"[^>]*value="([^"]+)"', page)
+    assert setup_id and len(setup_id.group(1)) >= 20
+    form = Interviews.setup_form(setup_id=setup_id.group(1))
+    first = post(client, "/interviews/new", form)
+    public_id, first_link = Interviews.shared(_text(first))
+    again = post(client, "/interviews/new", form)
+    assert again.status_code == 200
+    same_id, second_link = Interviews.shared(_text(again))
+    assert same_id == public_id and second_link != first_link
+    assert "already set up" in _text(again)
+    assert _count(app, Interview) == 1
+    assert _count(app, InterviewLink) == 2
+    # Both links open it; a new form (a new set-up id) makes a new interview.
+    for link in (first_link, second_link):
+        assert (
+            Interviewer(app, link)
+            .client.get(f"/interviews/{public_id}/conduct")
+            .status_code
+            == 200
+        )
+    fresh = _text(client.get("/interviews/new"))
+    other_id = re.search(r'name="setup_id"[^>]*value="([^"]+)"', fresh).group(1)
+    assert other_id != setup_id.group(1)
+    post(client, "/interviews/new", Interviews.setup_form(setup_id=other_id))
+    assert _count(app, Interview) == 2
+
+
 def test_weakest_first_follows_the_review_ranking(
     app: Flask, client: FlaskClient, practice: Practice
 ) -> None:

@@ -119,6 +119,9 @@ class InterviewSetupForm(FlaskForm):
     show_text = BooleanField("Show the question text on my screen", default=True)
     # Question keys chosen on another page (a debrief's stumpers), in order.
     pick = HiddenListField(default=list)
+    # A random id per filled-in form: submitting the same form again (a reload of
+    # the share page) finds the interview it made instead of making a second.
+    setup_id = HiddenField(validators=[Optional(), Length(max=40)])
     link_days = RadioField(
         "The link works for",
         choices=[

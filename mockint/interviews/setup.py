@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import random
+import secrets
 
 import segno
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
@@ -27,6 +28,7 @@ from mockint.interviewing.questions import (
     create_interview,
     interviews_of,
     move_question,
+    owned_interview,
     remove_question,
 )
 from mockint.interviews import bp
@@ -41,6 +43,8 @@ from mockint.models import Field, Interview, Question, utcnow
 from mockint.practice.forms import PostOnlyForm
 
 PICKER_RESULTS = 30
+SETUP_ID_BYTES = 16
+SETUP_KEY = "interview_setup"  # (set-up id, public id) of the last one made
 
 
 def _setup_form() -> InterviewSetupForm:
@@ -110,6 +114,7 @@ def new() -> ResponseReturnValue:
     if picked:
         form.pick.data = [question.key for question in picked]
         form.use_picks(len(picked))
+    form.setup_id.data = secrets.token_urlsafe(SETUP_ID_BYTES)
     return _render_new(form, picked)
 
 
@@ -122,6 +127,9 @@ def create() -> ResponseReturnValue:
         form.use_picks(len(picked))
     if not form.validate():
         return _render_new(form, picked, 400)
+    made_before = _interview_of_setup(form.setup_id.data)
+    if made_before is not None:
+        return _show_again(made_before)
     fields = [
         f for f in listed_fields(db.session) if f.slug in set(form.fields.data or [])
     ]
@@ -155,6 +163,8 @@ def create() -> ResponseReturnValue:
         form.show_text.data,
         form.link_days.data,
     )
+    if form.setup_id.data:
+        session[SETUP_KEY] = (form.setup_id.data, interview.public_id)
     if form.method.data == "hand-picked":
         db.session.commit()
         return redirect(
@@ -162,6 +172,32 @@ def create() -> ResponseReturnValue:
         )
     token = create_link(db.session, interview, interview.link_days, now)
     db.session.commit()
+    return _render_share(interview, token)
+
+
+def _interview_of_setup(setup_id: str | None) -> Interview | None:
+    """The interview this browser already made from the same set-up form, if any."""
+    if not setup_id:
+        return None
+    remembered = session.get(SETUP_KEY)
+    if not remembered or remembered[0] != setup_id:
+        return None
+    return owned_interview(db.session, current_profile_id(), remembered[1])
+
+
+def _show_again(interview: Interview) -> ResponseReturnValue:
+    """A set-up form sent again: the interview it made, with a fresh link (the
+    first link's token was shown once and is not kept)."""
+    if interview.status == "ended" or not interview.items:
+        return redirect(
+            url_for("interviews.candidate", public_id=interview.public_id), 303
+        )
+    token = create_link(db.session, interview, interview.link_days, utcnow())
+    db.session.commit()
+    flash(
+        "This interview was already set up: here is a new link to it. "
+        "Earlier links keep working."
+    )
     return _render_share(interview, token)
 
 
