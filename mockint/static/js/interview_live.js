@@ -3,17 +3,9 @@
 // second, every five seconds while the tab is hidden, and updates the screen.
 // The clock runs locally from the last state, so it ticks smoothly between polls.
 
-const root = document.querySelector("[data-live]");
+import { formatSeconds } from "./durations.js";
 
-function formatSeconds(totalSeconds) {
-  const whole = Math.max(0, Math.floor(totalSeconds));
-  const hours = Math.floor(whole / 3600);
-  const minutes = Math.floor((whole % 3600) / 60);
-  const seconds = String(whole % 60).padStart(2, "0");
-  return hours
-    ? `${hours}:${String(minutes).padStart(2, "0")}:${seconds}`
-    : `${minutes}:${seconds}`;
-}
+const root = document.querySelector("[data-live]");
 
 const VISIBLE_EVERY_MS = 1000;
 const HIDDEN_EVERY_MS = 5000;

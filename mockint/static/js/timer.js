@@ -2,18 +2,10 @@
 // Elapsed time is computed from performance.now() timestamps, never by counting
 // ticks, so it stays exact when the tab is hidden and intervals are throttled.
 
+import { formatSeconds } from "./durations.js";
+
 const root = document.getElementById("timer");
 const form = document.getElementById("answer-form");
-
-function formatSeconds(totalSeconds) {
-  const whole = Math.floor(totalSeconds);
-  const hours = Math.floor(whole / 3600);
-  const minutes = Math.floor((whole % 3600) / 60);
-  const seconds = String(whole % 60).padStart(2, "0");
-  return hours
-    ? `${hours}:${String(minutes).padStart(2, "0")}:${seconds}`
-    : `${minutes}:${seconds}`;
-}
 
 function spokenDuration(totalSeconds) {
   const minutes = Math.floor(totalSeconds / 60);
