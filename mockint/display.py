@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from jinja2.runtime import Macro
 from markupsafe import Markup, escape
 
@@ -237,9 +237,12 @@ def cached_fragment(macro: Macro, *args: object) -> Markup:
     nothing needs invalidating. Anything else (an ORM object, such as a user's
     own question) is rendered afresh.
     """
-    if not all(_is_value(arg) for arg in args):
+    if not all(_is_value(arg) for arg in args) or current_app.debug:
+        # In debug mode templates change under the developer.
         return macro(*args)
-    key = (request.script_root, macro.name, *args)
+    # The macro's compiled code names it: two templates may use one name, and each
+    # app compiles its templates for itself.
+    key = (request.script_root, macro._func.__code__, *args)
     try:
         return _FRAGMENTS[key]
     except KeyError:

@@ -145,3 +145,16 @@ def test_fragment_value_types_hold_only_values() -> None:
         assert kind.__dataclass_params__.frozen, kind
         for field in dataclasses.fields(kind):
             assert field.type in names, (kind, field.name, field.type)
+
+
+def test_fragments_of_two_macros_with_one_name_stay_apart(app: Flask) -> None:
+    first = app.jinja_env.from_string(
+        "{% macro card(n) %}first {{ n }}{% endmacro %}{{ cached_fragment(card, 1) }}"
+    )
+    second = app.jinja_env.from_string(
+        "{% macro card(n) %}second {{ n }}{% endmacro %}{{ cached_fragment(card, 1) }}"
+    )
+    with app.test_request_context():
+        assert first.render() == "first 1"
+        assert second.render() == "second 1"
+        assert first.render() == "first 1"
