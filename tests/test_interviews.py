@@ -187,6 +187,20 @@ def test_sending_the_set_up_again_makes_no_second_interview(
     assert _count(app, Interview) == 2
 
 
+def test_sending_a_hand_picked_set_up_again_returns_to_its_picker(
+    app: Flask, client: FlaskClient
+) -> None:
+    page = _text(client.get("/interviews/new"))
+    setup_id = re.search(r'name="setup_id"[^>]*value="([^"]+)"', page).group(1)
+    form = Interviews.setup_form(method="hand-picked", setup_id=setup_id)
+    first = post(client, "/interviews/new", form)
+    again = post(client, "/interviews/new", form)
+    assert first.status_code == again.status_code == 303
+    assert again.headers["Location"] == first.headers["Location"]
+    assert again.headers["Location"].endswith("/questions")
+    assert _count(app, Interview) == 1
+
+
 def test_weakest_first_follows_the_review_ranking(
     app: Flask, client: FlaskClient, practice: Practice
 ) -> None:

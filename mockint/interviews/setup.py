@@ -188,9 +188,13 @@ def _interview_of_setup(setup_id: str | None) -> Interview | None:
 def _show_again(interview: Interview) -> ResponseReturnValue:
     """A set-up form sent again: the interview it made, with a fresh link (the
     first link's token was shown once and is not kept)."""
-    if interview.status == "ended" or not interview.items:
+    if interview.status == "ended":
         return redirect(
             url_for("interviews.candidate", public_id=interview.public_id), 303
+        )
+    if not interview.items:  # hand-picking, with nothing picked yet
+        return redirect(
+            url_for("interviews.picker", public_id=interview.public_id), 303
         )
     token = create_link(db.session, interview, interview.link_days, utcnow())
     db.session.commit()
