@@ -225,17 +225,9 @@ def is_due(card: ReviewCard, moment: datetime) -> bool:
     return card.due <= moment
 
 
-# The same measures from a card's plain values, for pages that read cards as rows
-# rather than hydrating hundreds of ReviewCard objects to rank them.
-
-
-def recall_at(stability: float, last_review: datetime, now: datetime) -> float:
-    """FSRS's probability of recall now, from a card's stability and last review."""
-    # Recall depends on nothing else; the due date only keeps fsrs off the clock.
-    memory = Card(
-        card_id=1, stability=stability, due=last_review, last_review=last_review
-    )
-    return SCHEDULER.get_card_retrievability(memory, now)
+# The same measures from a card's plain values or in SQL, for pages that read cards
+# as rows (or let the database rank them) rather than hydrating hundreds of
+# ReviewCard objects.
 
 
 class elapsed_whole_days(FunctionElement[int]):  # noqa: N801 (an SQL function)
@@ -275,21 +267,10 @@ def recall_sql(
     stability: sa.ColumnElement[float],
     last_review: sa.ColumnElement[datetime],
 ) -> sa.ColumnElement[float]:
-    """SQL for `recall_at`: the same curve, so that the database can rank cards
-    (tests hold it equal to fsrs's own `get_card_retrievability`)."""
+    """SQL for fsrs's recall (`retrievability`): the same curve, so that the
+    database can rank cards (tests hold it equal to `get_card_retrievability`)."""
     days = elapsed_whole_days(now, last_review)
     return sa.func.power(1 + _FACTOR * days / stability, _DECAY, type_=sa.Float)
-
-
-def weakness_sql(
-    now: sa.ColumnElement[datetime],
-    stability: sa.ColumnElement[float],
-    last_review: sa.ColumnElement[datetime],
-    rating_part: sa.ColumnElement[float],
-) -> sa.ColumnElement[float]:
-    """SQL for `weakness_of` (unrounded) from the card's stored rating_weakness."""
-    recall = recall_sql(now, stability, last_review)
-    return RECALL_WEIGHT * (1 - recall) + rating_part
 
 
 def category_of(last_rating: int, stability: float) -> str:
