@@ -31,7 +31,7 @@ from mockint.models import (
 )
 from mockint.scheduling import (
     RECALL_WEIGHT,
-    SOLID_STABILITY_DAYS,
+    category_conditions,
     category_of,
     recall_sql,
 )
@@ -137,8 +137,7 @@ def _counts_statement(in_field: bool, by_kind: bool, by_level: bool) -> sa.Selec
     """One row: the matching questions, and the user's cards on them by state."""
     filters = _question_filters(in_field, by_kind, by_level)
     card = _matching_cards(filters).subquery().c
-    shaky = card.last_rating <= SHAKY_AT_MOST
-    solid_enough = card.stability >= SOLID_STABILITY_DAYS
+    states = category_conditions(card.last_rating, card.stability)
 
     def tally(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
         return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
@@ -147,9 +146,7 @@ def _counts_statement(in_field: bool, by_kind: bool, by_level: bool) -> sa.Selec
     questions = sa.select(sa.func.count().label("questions")).where(*filters)
     cards = sa.select(
         sa.func.count().label("practised"),
-        tally(shaky).label("shaky"),
-        tally(~shaky & ~solid_enough).label("learning"),
-        tally(~shaky & solid_enough).label("solid"),
+        *(tally(states[name]).label(name) for name in ("shaky", "learning", "solid")),
         tally(card.due < DAY_END).label("due_today"),
     )
     questions, cards = questions.subquery(), cards.subquery()

@@ -25,7 +25,7 @@ from mockint.models import (
 )
 from mockint.progress import StateCounts
 from mockint.scheduling import (
-    SOLID_STABILITY_DAYS,
+    category_conditions,
     is_due,
     record_review,
     weakness,
@@ -90,16 +90,16 @@ def _per_field_statement() -> sa.CompoundSelect:
     cache key afresh costs more than SQLite takes to answer it.
     """
     user_id = sa.bindparam("user_id")
-    shaky = ReviewCard.last_rating <= SHAKY_AT_MOST
-    solid_enough = ReviewCard.stability >= SOLID_STABILITY_DAYS
+    states = category_conditions(ReviewCard.last_rating, ReviewCard.stability)
     none = sa.literal(0)
     cards = (
         sa.select(
             Question.field_id,
             sa.func.count().label("practised"),
-            sa.func.count().filter(shaky).label("shaky"),
-            sa.func.count().filter(~shaky & ~solid_enough).label("learning"),
-            sa.func.count().filter(~shaky & solid_enough).label("solid"),
+            *(
+                sa.func.count().filter(states[name]).label(name)
+                for name in ("shaky", "learning", "solid")
+            ),
             sa.func.count()
             .filter(ReviewCard.due < sa.bindparam("day_end"))
             .label("due"),

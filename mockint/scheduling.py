@@ -280,6 +280,19 @@ def category_of(last_rating: int, stability: float) -> str:
     return "solid" if stability >= SOLID_STABILITY_DAYS else "learning"
 
 
+def category_conditions(
+    last_rating: sa.ColumnElement[int], stability: sa.ColumnElement[float]
+) -> dict[str, sa.ColumnElement[bool]]:
+    """SQL for `category_of`: each practised state's condition, by its name."""
+    shaky = last_rating <= SHAKY_AT_MOST
+    solid_enough = stability >= SOLID_STABILITY_DAYS
+    return {
+        "shaky": shaky,
+        "learning": ~shaky & ~solid_enough,
+        "solid": ~shaky & solid_enough,
+    }
+
+
 def weakness_of(
     recall: float, recent_ratings: list[int], last_rating: int, lapses: int
 ) -> float:
