@@ -17,6 +17,8 @@ from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from mockint.memo import Remembered
+
 REMEMBERED_COOKIES = 4096
 # Values a session may share between requests: a list (such as flashed messages)
 # could be changed in place by one request and seen by the next.
@@ -29,7 +31,9 @@ class VerifiedCookieSessions(SecureCookieSessionInterface):
     def __init__(self) -> None:
         self._serializers: dict[tuple[Any, ...], URLSafeTimedSerializer] = {}
         # (keys, cookie text) -> (data, when it was signed, as a Unix time)
-        self._verified: dict[tuple[Any, ...], tuple[dict[str, Any], int]] = {}
+        self._verified: Remembered[tuple[Any, ...], tuple[dict[str, Any], int]] = (
+            Remembered(limit=REMEMBERED_COOKIES)
+        )
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         """Flask's serializer, made once per set of keys rather than per request."""
@@ -67,7 +71,5 @@ class VerifiedCookieSessions(SecureCookieSessionInterface):
         except BadSignature:
             return self.session_class()
         if all(isinstance(value, _IMMUTABLE) for value in data.values()):
-            if len(self._verified) >= REMEMBERED_COOKIES:
-                self._verified.clear()
-            self._verified[key] = (dict(data), int(signed.timestamp()))
+            self._verified.remember(key, (dict(data), int(signed.timestamp())))
         return self.session_class(data)

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from mockint.catalogue import FieldEntry, QuestionEntry
 from mockint.charts import CalendarCell, LineChart, points_attr, sparkline
 from mockint.identity import current_zone
+from mockint.memo import Remembered
 from mockint.models import LEVEL_LABELS, RATING_LABELS, utcnow
 from mockint.rounds import FieldSummary
 from mockint.widgets import radio_options
@@ -223,8 +224,7 @@ def weak_facts_of(item: WeakQuestion) -> WeakFacts:
     )
 
 
-_FRAGMENTS: dict[tuple[object, ...], Markup] = {}
-REMEMBERED_FRAGMENTS = 8192
+_FRAGMENTS: Remembered[tuple[object, ...], Markup] = Remembered(limit=8192)
 
 
 def cached_fragment(macro: Macro, *args: object) -> Markup:
@@ -247,11 +247,7 @@ def cached_fragment(macro: Macro, *args: object) -> Markup:
         return _FRAGMENTS[key]
     except KeyError:
         pass
-    markup = Markup(macro(*args))
-    if len(_FRAGMENTS) >= REMEMBERED_FRAGMENTS:
-        _FRAGMENTS.clear()
-    _FRAGMENTS[key] = markup
-    return markup
+    return _FRAGMENTS.remember(key, Markup(macro(*args)))
 
 
 # Frozen dataclasses whose fields are themselves values, all the way down.

@@ -12,6 +12,7 @@ import flask
 from flask import Flask, Response, has_request_context, request
 
 from mockint.extensions import compress
+from mockint.memo import Remembered
 
 # A hashed URL names one exact file, so browsers may keep it without asking again.
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -97,7 +98,7 @@ def memoised_url_for(app: Flask) -> Callable[..., str]:
     anchors, values that cannot be hashed, no request, debug mode where static
     hashes change under the developer) goes straight to Flask.
     """
-    built: dict[tuple[object, ...], str] = {}
+    built: Remembered[tuple[object, ...], str] = Remembered(limit=REMEMBERED_URLS)
 
     def url_for(endpoint: str, **values: Any) -> str:
         if (
@@ -120,10 +121,6 @@ def memoised_url_for(app: Flask) -> Callable[..., str]:
             pass
         except TypeError:  # an unhashable value, such as a list
             return flask.url_for(endpoint, **values)
-        url = flask.url_for(endpoint, **values)
-        if len(built) >= REMEMBERED_URLS:
-            built.clear()
-        built[key] = url
-        return url
+        return built.remember(key, flask.url_for(endpoint, **values))
 
     return url_for

@@ -15,6 +15,8 @@ from markupsafe import Markup, escape
 from wtforms import RadioField, widgets
 from wtforms.widgets import core
 
+from mockint.memo import Remembered
+
 _original = core.html_params
 
 
@@ -61,8 +63,7 @@ def _dispatch_render_option(cls: type[core.Select]) -> Any:
     return cls.render_option
 
 
-_RADIO_MARKUP: dict[tuple[Any, ...], Markup] = {}
-REMEMBERED_RADIO_GROUPS = 1024
+_RADIO_MARKUP: Remembered[tuple[Any, ...], Markup] = Remembered(limit=1024)
 
 
 def radio_options(field: RadioField) -> Markup:
@@ -89,11 +90,7 @@ def radio_options(field: RadioField) -> Markup:
         pass
     except TypeError:  # a value that cannot be hashed
         return _radio_labels(field.id, shared, options)
-    markup = _radio_labels(field.id, shared, options)
-    if len(_RADIO_MARKUP) >= REMEMBERED_RADIO_GROUPS:
-        _RADIO_MARKUP.clear()
-    _RADIO_MARKUP[key] = markup
-    return markup
+    return _RADIO_MARKUP.remember(key, _radio_labels(field.id, shared, options))
 
 
 def _radio_labels(
