@@ -157,6 +157,18 @@ class Question(db.Model):
     """One interview question, keyed by its stable bank id (or a private one's)."""
 
     __tablename__ = "questions"
+    __table_args__ = (
+        # Counting the questions a user may see, by field, kind and level, from
+        # the index alone: a question's row carries its text and guidance.
+        sa.Index(
+            "ix_questions_visible",
+            "owner_id",
+            "archived_at",
+            "field_id",
+            "kind",
+            "level",
+        ),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     key: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
@@ -179,9 +191,10 @@ class Question(db.Model):
         sa.JSON, default=list, server_default="[]"
     )
     archived_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
-    # Set for a user's private question; None for bank questions.
+    # Set for a user's private question; None for bank questions. Indexed with
+    # the listing's filters (ix_questions_visible) rather than on its own.
     owner_id: so.Mapped[int | None] = so.mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("users.id", ondelete="CASCADE")
     )
 
     field: so.Mapped[Field] = so.relationship(back_populates="questions")
@@ -320,6 +333,18 @@ class ReviewCard(db.Model):
         sa.Index("ix_review_cards_user_due", "user_id", "due"),
         # The progress page's "turned around in the last 30 days".
         sa.Index("ix_review_cards_user_recovered_at", "user_id", "recovered_at"),
+        # Every column the state counts and the weakness ranking read, so that
+        # they scan the user's part of this index and never the table.
+        sa.Index(
+            "ix_review_cards_user_ranking",
+            "user_id",
+            "question_id",
+            "last_rating",
+            "stability",
+            "due",
+            "last_review",
+            "rating_weakness",
+        ),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
