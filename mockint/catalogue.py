@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from mockint.models import BankVersion, Field, Question
 
 EXTENSION_KEY = "mockint.catalogue"
+NOTED_VERSION_KEY = "mockint.bank_version"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,15 +83,28 @@ _VERSION_TABLE = BankVersion.__table__
 _READ_VERSION = sa.select(_VERSION_TABLE.c.version).where(_VERSION_TABLE.c.id == 1)
 
 
+# The version as a column of another statement: a signed-in request's first
+# statement reads it along (`note_bank_version`), saving a round trip per page.
+BANK_VERSION_COLUMN = _READ_VERSION.scalar_subquery().label("bank_version")
+
+
 def bank_version(session: Session) -> int:
     """The current bank version (0 before anything was counted)."""
     return session.connection().scalar(_READ_VERSION) or 0
+
+
+def note_bank_version(version: int | None) -> None:
+    """Keep a bank version read along with another statement (`BANK_VERSION_COLUMN`)
+    for this request's catalogue, which then needs no query of its own."""
+    if has_app_context() and EXTENSION_KEY not in g:
+        g.setdefault(NOTED_VERSION_KEY, version or 0)
 
 
 def count_bank_change(session: Session) -> None:
     """Increment the bank version within the session's transaction."""
     if has_app_context():  # this context's catalogue is out of date from here on
         g.pop(EXTENSION_KEY, None)
+        g.pop(NOTED_VERSION_KEY, None)
     bumped = session.execute(
         sa.update(BankVersion)
         .where(BankVersion.id == 1)
@@ -183,13 +197,16 @@ class _Held:
 def current_catalogue(session: Session) -> Catalogue:
     """The banks as of now: this process's copy, reloaded if the version moved.
 
-    The version is read once per request (or app context): a page asking twice
-    gets the same catalogue without a second query.
+    The version is read once per request (or app context), or taken from the
+    login's statement: a page asking twice gets the same catalogue without a
+    second query.
     """
     if has_app_context() and EXTENSION_KEY in g:
         return g.get(EXTENSION_KEY)
     held: _Held = current_app.extensions.setdefault(EXTENSION_KEY, _Held())
-    version = bank_version(session)
+    version = g.pop(NOTED_VERSION_KEY, None) if has_app_context() else None
+    if version is None:
+        version = bank_version(session)
     catalogue = held.catalogue
     if catalogue is None or catalogue.version != version:
         with held.lock:  # threaded servers: one reload, the others wait for it

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
+from mockint.catalogue import BANK_VERSION_COLUMN, note_bank_version
 from mockint.config import REMEMBER_FOR
 from mockint.models import LoginSession, User
 
@@ -55,10 +56,11 @@ def start_session(
     return record, token
 
 
-# Every signed-in request runs this: built once, since building a statement and
-# its cache key costs more than SQLite takes to answer it.
+# Every signed-in request runs this first: built once, since building a statement
+# and its cache key costs more than SQLite takes to answer it. It reads the bank
+# version along, which the request's catalogue would otherwise ask for alone.
 _SESSION_BY_HASH = (
-    sa.select(LoginSession)
+    sa.select(LoginSession, BANK_VERSION_COLUMN)
     .where(LoginSession.token_hash == sa.bindparam("token_hash"))
     .options(joinedload(LoginSession.user))
 )
@@ -68,8 +70,13 @@ def find_session(session: Session, token: object, now: datetime) -> LoginSession
     """The live session (with its user) the token belongs to, or None."""
     if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH:
         return None
-    record = session.scalar(_SESSION_BY_HASH, {"token_hash": hash_token(token)})
-    if record is None or record.last_seen_at < now - IDLE_LIFETIME:
+    found = session.execute(_SESSION_BY_HASH, {"token_hash": hash_token(token)})
+    row = found.first()
+    if row is None:
+        return None
+    record, version = row
+    note_bank_version(version)
+    if record.last_seen_at < now - IDLE_LIFETIME:
         return None
     return record
 

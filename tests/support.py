@@ -7,8 +7,11 @@ import os
 import re
 import shutil
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -20,6 +23,7 @@ from mockint.extensions import db
 from mockint.models import ReviewCard, User
 
 TEST_BANKS = Path(__file__).parent / "data" / "banks"
+TRANSACTION_CONTROL = {"BEGIN", "COMMIT", "ROLLBACK"}
 CHEAP_PASSWORD_METHOD = "pbkdf2:sha256:1000"  # the real cost is tested on its own
 
 
@@ -64,6 +68,26 @@ def post(client: FlaskClient, path: str, data: dict | None = None, **kwargs):  #
     return client.post(
         path, data={"csrf_token": csrf_token(client), **(data or {})}, **kwargs
     )
+
+
+@contextmanager
+def counted_statements(app: Flask) -> Iterator[list[str]]:
+    """Collect the SQL statements SQLAlchemy runs while the block executes."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        # SQLite's BEGIN is sent by hand (mockint.database), PostgreSQL's by the
+        # driver: transaction control is left out so both count the same.
+        if statement.split(None, 1)[0].upper() not in TRANSACTION_CONTROL:
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
 
 
 def make_user(

@@ -14,9 +14,9 @@ from mockint.banks import load_banks
 from mockint.catalogue import FieldEntry, bank_version, current_catalogue
 from mockint.display import _VALUE_TYPES
 from mockint.extensions import db
-from mockint.models import Field
+from mockint.models import Field, User
 
-from support import Practice, post
+from support import Practice, counted_statements, post
 
 OLD_TEXT = "Describe a conflict with a colleague and how it ended."
 NEW_TEXT = "Describe a disagreement with a teammate and how you settled it."
@@ -60,6 +60,24 @@ def test_a_sync_reaches_every_process_at_its_next_request(
         assert "5 questions" in home  # alpha had 6
     with other.app_context():
         db.engine.dispose()
+
+
+def test_a_signed_in_request_reads_the_version_with_its_login(
+    app: Flask, client: FlaskClient, signed_in: User
+) -> None:
+    """The login's statement carries the bank version: no query of its own, and
+    a sync made elsewhere still shows at the next request."""
+    with counted_statements(app) as statements:
+        assert OLD_TEXT in client.get("/fields/alpha-field").get_data(as_text=True)
+    reading_version = [sql for sql in statements if "bank_version" in sql]
+    assert len(reading_version) == 1
+    assert "login_sessions" in reading_version[0]
+
+    edit_and_sync(app)
+
+    page = client.get("/fields/alpha-field").get_data(as_text=True)
+    assert NEW_TEXT in page
+    assert OLD_TEXT not in page
 
 
 def test_version_moves_with_bank_changes_only(

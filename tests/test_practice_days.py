@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -52,6 +50,7 @@ from support import (
     Interviewer,
     Interviews,
     Practice,
+    counted_statements,
     csrf_token,
     make_user,
     post,
@@ -422,23 +421,6 @@ def test_the_page_shows_what_reading_the_attempts_showed(
     page = practice.client.get("/review/progress").get_data(as_text=True)
     assert re.search(rf"\b{calendar.practice_days}\b", page)
     assert_in_step(app)
-
-
-@contextmanager
-def counted_statements(app: Flask) -> Iterator[list[str]]:
-    """Collect the SQL statements run while the block executes."""
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
 
 
 def test_the_page_reads_no_attempts_and_as_many_statements_at_any_size(

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,7 +18,7 @@ from mockint.progress import recovered_questions
 from mockint.scheduling import rebuild_cards, weakness
 from mockint.upcoming import create_plan
 
-from support import Practice, post
+from support import Practice, counted_statements, post
 
 
 def rate_round(app: Flask, practice: Practice, ratings: dict[str, int]) -> None:
@@ -159,29 +157,6 @@ def test_rounds_put_due_and_weak_first(app: Flask, practice: Practice) -> None:
     assert first == stumped
 
 
-TRANSACTION_CONTROL = {"BEGIN", "COMMIT", "ROLLBACK"}
-
-
-@contextmanager
-def counted_queries(app: Flask) -> Iterator[list[str]]:
-    """Collect the SQL statements run while the block executes."""
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
-        # SQLite's BEGIN is sent by hand (mockint.database), PostgreSQL's by the
-        # driver: transaction control is left out so both count the same.
-        if statement.split(None, 1)[0].upper() not in TRANSACTION_CONTROL:
-            statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
-
-
 def seed_attempts(app: Flask, user_id: int, count: int) -> None:
     """Give a user many attempts spread over the last weeks, then rebuild cards."""
     with app.app_context():
@@ -263,7 +238,7 @@ def test_pages_take_few_statements_whatever_the_history(
     counts = []
     for attempts in (20, 400):
         seed_attempts(app, user_id, attempts)
-        with counted_queries(app) as statements:
+        with counted_statements(app) as statements:
             response = visitor.get(path)
         assert response.status_code == 200
         assert shows in response.get_data(as_text=True)
@@ -279,10 +254,10 @@ def test_progress_statements_do_not_grow_with_history(
     with app.app_context():
         user_id = db.session.scalar(db.select(User.id))
     seed_attempts(app, user_id, 20)
-    with counted_queries(app) as small:
+    with counted_statements(app) as small:
         assert client.get("/review/progress").status_code == 200
     seed_attempts(app, user_id, 400)
-    with counted_queries(app) as large:
+    with counted_statements(app) as large:
         assert client.get("/review/progress").status_code == 200
     assert len(large) == len(small)
     assert len(large) <= PAGE_STATEMENTS_AT_MOST
