@@ -21,6 +21,9 @@ from mockint.rounds import FieldSummary
 from mockint.widgets import radio_options
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from mockint.models import Question
     from mockint.progress import FieldTrend, WeakQuestion
 
 KIND_LABELS = {
@@ -85,6 +88,10 @@ def local_date(moment: datetime | None) -> str:
 def due_label(moment: datetime) -> str:
     """Say when a card is due: overdue, today, tomorrow or the date."""
     zone, today = _zone_and_today()
+    return _due_label_in(moment, zone, today)
+
+
+def _due_label_in(moment: datetime, zone: ZoneInfo, today: date) -> str:
     day = moment.astimezone(zone).date()
     if day < today:
         return "overdue"
@@ -209,19 +216,27 @@ class WeakFacts:
     due: str
 
 
-def weak_facts_of(item: WeakQuestion) -> WeakFacts:
-    """The review list's facts of one ranked question."""
-    card = item.card
-    return WeakFacts(
-        last_rating=card.last_rating,
-        last_date=local_date(card.last_review),
-        recent=tuple(card.recent_ratings),
-        average=duration(item.average_seconds),
-        target=duration(item.question.target_seconds),
-        overtime=item.time_ratio > 1,
-        recall_percent=int(item.recall * 100),
-        due=due_label(card.due),
-    )
+def weak_rows(
+    items: Sequence[WeakQuestion],
+) -> list[tuple[Question | QuestionEntry, str, WeakFacts]]:
+    """Each ranked question of the review list with its category and its facts,
+    formatted in the profile's zone (looked up once for the list)."""
+    zone, today = _zone_and_today()
+    rows = []
+    for item in items:
+        card = item.card
+        facts = WeakFacts(
+            last_rating=card.last_rating,
+            last_date=card.last_review.astimezone(zone).strftime("%d %b %Y"),
+            recent=tuple(card.recent_ratings),
+            average=duration(item.average_seconds),
+            target=duration(item.question.target_seconds),
+            overtime=item.time_ratio > 1,
+            recall_percent=int(item.recall * 100),
+            due=_due_label_in(card.due, zone, today),
+        )
+        rows.append((item.question, item.category, facts))
+    return rows
 
 
 _FRAGMENTS: Remembered[tuple[object, ...], Markup] = Remembered(limit=8192)
@@ -272,7 +287,7 @@ def init_app(app: Flask) -> None:
         CATEGORY_LABELS=CATEGORY_LABELS,
         sparkline_svg=sparkline_svg,
         calendar_rects=calendar_rects,
-        weak_facts_of=weak_facts_of,
+        weak_rows=weak_rows,
         radio_options=radio_options,
         cached_fragment=cached_fragment,
         weekly_rating_rows=weekly_rating_rows,

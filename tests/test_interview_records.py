@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from test_portability import comparable, export, page_text, row_counts, upload
-from test_review import counted_queries
 
 from mockint.extensions import db
 from mockint.import_schema import ImportProblem, validate_export
@@ -29,7 +28,15 @@ from mockint.models import (
     User,
 )
 
-from support import Auth, Practice, csrf_token, make_user, post, valid_export
+from support import (
+    Auth,
+    Practice,
+    counted_statements,
+    csrf_token,
+    make_user,
+    post,
+    valid_export,
+)
 
 
 @dataclass(frozen=True)
@@ -439,11 +446,11 @@ def test_review_queries_do_not_grow_with_interviews(
     app: Flask, client: FlaskClient
 ) -> None:
     two_interviews(app, client)
-    with counted_queries(app) as few:
+    with counted_statements(app) as few:
         assert client.get("/review").status_code == 200
     for _ in range(2):
         two_interviews(app, client)
-    with counted_queries(app) as more:
+    with counted_statements(app) as more:
         assert client.get("/review").status_code == 200
     assert len(more) == len(few)
     assert len(more) <= 12

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from test_review import counted_queries, seed_attempts
+from test_review import seed_attempts
 
 from mockint.extensions import db
 from mockint.models import (
@@ -23,7 +23,7 @@ from mockint.models import (
 from mockint.own_questions import QuestionDraft, add_question
 from mockint.upcoming import DEFAULT_CHECKLIST
 
-from support import Auth, Practice, csrf_token, make_user, post
+from support import Auth, Practice, counted_statements, csrf_token, make_user, post
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -618,10 +618,10 @@ def test_home_page_queries_stay_bounded_with_a_plan(
     with app.app_context():
         uid = db.session.scalar(db.select(User.id))
     seed_attempts(app, uid, 20)
-    with counted_queries(app) as small:
+    with counted_statements(app) as small:
         assert "Start today&#39;s practice" in page_text(client, "/")
     seed_attempts(app, uid, 400)
-    with counted_queries(app) as large:
+    with counted_statements(app) as large:
         assert "Start today&#39;s practice" in page_text(client, "/")
     assert len(large) == len(small)
     assert len(large) <= 12
