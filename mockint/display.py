@@ -13,7 +13,14 @@ from jinja2.runtime import Macro
 from markupsafe import Markup, escape
 
 from mockint.catalogue import FieldEntry, QuestionEntry
-from mockint.charts import CalendarCell, LineChart, points_attr, sparkline
+from mockint.charts import (
+    CalendarCell,
+    LineChart,
+    calendar_cells,
+    points_attr,
+    rating_lines,
+    sparkline,
+)
 from mockint.identity import current_zone
 from mockint.memo import Remembered
 from mockint.models import LEVEL_LABELS, RATING_LABELS, utcnow
@@ -24,7 +31,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from mockint.models import Question
-    from mockint.progress import FieldTrend, WeakQuestion
+    from mockint.progress import FieldTrend, PracticeCalendar, WeakQuestion
 
 KIND_LABELS = {
     "background": "Background",
@@ -169,7 +176,7 @@ def rating_chart_svg(chart: LineChart, title_id: str, desc_id: str) -> Markup:
     return Markup("".join(parts))
 
 
-def weekly_rating_rows(week_labels: list[str], trends: list[FieldTrend]) -> Markup:
+def _weekly_rating_rows(week_labels: list[str], trends: list[FieldTrend]) -> Markup:
     """The weekly ratings table's body rows: a week per row, a field per column,
     "mean (answers)" or a dash (built here for the reason of `rating_chart_svg`)."""
     rows = []
@@ -186,7 +193,7 @@ def weekly_rating_rows(week_labels: list[str], trends: list[FieldTrend]) -> Mark
     return Markup("".join(rows))
 
 
-def calendar_rects(cells: list[CalendarCell]) -> Markup:
+def _calendar_rects(cells: list[CalendarCell]) -> Markup:
     """The practice calendar's squares as SVG, each titled with its day.
 
     Built here rather than in the template for the reason of `sparkline_svg`: 182
@@ -199,6 +206,79 @@ def calendar_rects(cells: list[CalendarCell]) -> Markup:
             for cell in cells
         )
     )
+
+
+@dataclass(frozen=True, slots=True)
+class RatingsFigure:
+    """The progress page's weekly ratings drawn: chart, legend and table rows."""
+
+    chart: Markup
+    legend: tuple[tuple[str, str], ...]  # (CSS class, field name) per line
+    table_rows: Markup
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarFigure:
+    """The progress page's practice calendar drawn: its squares and its size."""
+
+    squares: Markup
+    width: int
+    height: int
+
+
+# Drawings of a user's history, kept per value of what they show: a returning
+# user's unchanged history is not drawn again, and any change is a new key.
+_FIGURES: Remembered[tuple[object, ...], RatingsFigure | CalendarFigure] = Remembered(
+    limit=2048
+)
+
+
+def ratings_figure(
+    week_labels: list[str], trends: list[FieldTrend], title_id: str, desc_id: str
+) -> RatingsFigure:
+    """The weekly ratings per field as a chart, a legend and table rows."""
+    key = (
+        "ratings",
+        title_id,
+        desc_id,
+        tuple(week_labels),
+        tuple((trend.field_name, tuple(trend.weeks)) for trend in trends),
+    )
+    try:
+        return _FIGURES[key]  # type: ignore[return-value]
+    except KeyError:
+        pass
+    chart = rating_lines(
+        week_labels,
+        [(t.field_name, [mean for _week, mean, _n in t.weeks]) for t in trends],
+    )
+    figure = RatingsFigure(
+        chart=rating_chart_svg(chart, title_id, desc_id),
+        legend=tuple((series.css_class, series.name) for series in chart.series),
+        table_rows=_weekly_rating_rows(week_labels, trends),
+    )
+    _FIGURES.remember(key, figure)
+    return figure
+
+
+def calendar_figure(calendar: PracticeCalendar) -> CalendarFigure:
+    """The practice calendar's squares, a week per column, and its size."""
+    key = (
+        "calendar",
+        calendar.first_day,
+        calendar.today,
+        frozenset(calendar.answers_by_day.items()),
+    )
+    try:
+        return _FIGURES[key]  # type: ignore[return-value]
+    except KeyError:
+        pass
+    cells, width, height = calendar_cells(
+        calendar.first_day, calendar.today, calendar.answers_by_day
+    )
+    figure = CalendarFigure(_calendar_rects(cells), width, height)
+    _FIGURES.remember(key, figure)
+    return figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,11 +366,11 @@ def init_app(app: Flask) -> None:
         DIFFICULTY_LABELS=DIFFICULTY_LABELS,
         CATEGORY_LABELS=CATEGORY_LABELS,
         sparkline_svg=sparkline_svg,
-        calendar_rects=calendar_rects,
+        ratings_figure=ratings_figure,
+        calendar_figure=calendar_figure,
         weak_rows=weak_rows,
         radio_options=radio_options,
         cached_fragment=cached_fragment,
-        weekly_rating_rows=weekly_rating_rows,
         rating_chart_svg=rating_chart_svg,
         points_attr=points_attr,
     )

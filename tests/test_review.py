@@ -278,6 +278,24 @@ def test_progress_page_has_charts_with_text_alternatives(
     assert 'class="level-2"' in page  # three answers today
 
 
+def test_progress_drawings_are_kept_per_history_and_redrawn_when_it_changes(
+    client: FlaskClient, practice: Practice
+) -> None:
+    round_id = practice.start_round(size=3)
+    practice.answer(round_id, 1, 1)
+    first = client.get("/review/progress").get_data(as_text=True)
+    assert client.get("/review/progress").get_data(as_text=True) == first
+    assert 'class="level-1"><title>' in first and 'class="level-2"' not in first
+    assert "1.0 (1)" in first  # the weekly table: mean (answers)
+
+    practice.answer(round_id, 2, 4)
+    practice.answer(round_id, 3, 4)
+    after = client.get("/review/progress").get_data(as_text=True)
+    assert 'class="level-2"' in after  # today's square: three answers now
+    assert "3.0 (3)" in after
+    assert "1.0 (1)" not in after
+
+
 def practise_one(
     client: FlaskClient, practice: Practice, key: str, rating: int
 ) -> None:

@@ -7,7 +7,6 @@ from flask.typing import ResponseReturnValue
 
 from mockint.banks import LEVELS
 from mockint.catalogue import listed_fields
-from mockint.charts import calendar_cells, rating_lines
 from mockint.extensions import db
 from mockint.identity import current_profile, current_zone
 from mockint.interviewing.results import interviewer_findings
@@ -121,24 +120,11 @@ def progress_page() -> str:
         return render_template("review/progress.html", profile=None)
     now, zone = utcnow(), current_zone()
     weeks, trends = weekly_ratings(db.session, profile.id, now, zone)
-    week_labels = [week.strftime("%d %b") for week in weeks]
-    chart = rating_lines(
-        week_labels,
-        [(t.field_name, [mean for _week, mean, _n in t.weeks]) for t in trends],
-    )
-    calendar = practice_calendar(db.session, profile.id, now, zone)
-    cells, cal_width, cal_height = calendar_cells(
-        calendar.first_day, calendar.today, calendar.answers_by_day
-    )
     return render_template(
         "review/progress.html",
         profile=profile,
-        chart=chart,
         trends=trends,
-        week_labels=week_labels,
-        calendar=calendar,
-        cells=cells,
-        cal_width=cal_width,
-        cal_height=cal_height,
+        week_labels=[week.strftime("%d %b") for week in weeks],
+        calendar=practice_calendar(db.session, profile.id, now, zone),
         recovered=recovered_questions(db.session, profile.id, now),
     )
