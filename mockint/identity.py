@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from flask import Flask, current_app, request, session
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from mockint.database import transaction_wants_write_lock
@@ -17,6 +16,7 @@ from mockint.extensions import db, login_manager
 from mockint.interviewing.links import move_grants
 from mockint.localtime import zone_named
 from mockint.login_sessions import (
+    FoundSession,
     end_session,
     find_session,
     needs_touch,
@@ -76,24 +76,23 @@ def _load_user(token: str) -> User | None:
     return user
 
 
-def _touch(record: LoginSession, now: datetime) -> None:
+def _touch(record: FoundSession, now: datetime) -> None:
     """Write down that the session was used, without making a GET take locks."""
+    touch = (
+        sa.update(LoginSession)
+        .where(LoginSession.id == record.id)
+        .values(last_seen_at=now)
+    )
     if transaction_wants_write_lock():
-        record.last_seen_at = now  # saved with this request's own transaction
+        db.session.execute(touch)  # saved with this request's own transaction
         return
     # A reading request's transaction must not turn into a writing one (on
     # SQLite that fails under contention), so a short one of its own does it.
     try:
         with db.engine.begin() as connection:
-            connection.execute(
-                sa.update(LoginSession)
-                .where(LoginSession.id == record.id)
-                .values(last_seen_at=now)
-            )
+            connection.execute(touch)
     except SQLAlchemyError:
         current_app.logger.warning("could not record a session's use", exc_info=True)
-        return
-    set_committed_value(record, "last_seen_at", now)
 
 
 def current_profile() -> User | None:

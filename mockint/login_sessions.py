@@ -10,10 +10,13 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.instrumentation import manager_of_class
+from sqlalchemy.orm.util import identity_key
 
 from mockint.catalogue import BANK_VERSION_COLUMN, note_bank_version
 from mockint.config import REMEMBER_FOR
@@ -56,32 +59,71 @@ def start_session(
     return record, token
 
 
+@dataclass(frozen=True, slots=True)
+class FoundSession:
+    """A live login session as each request reads it: enough to name and touch it."""
+
+    id: int
+    last_seen_at: datetime
+    user: User
+
+
+_SESSIONS = LoginSession.__table__
+_USER_COLUMNS = tuple(
+    (attribute.key, attribute.columns[0]) for attribute in sa.inspect(User).column_attrs
+)
+_USER_KEYS = tuple(key for key, _column in _USER_COLUMNS)
+_USER_MANAGER = manager_of_class(User)
 # Every signed-in request runs this first: built once, since building a statement
 # and its cache key costs more than SQLite takes to answer it. It reads the bank
 # version along, which the request's catalogue would otherwise ask for alone.
 _SESSION_BY_HASH = (
-    sa.select(LoginSession, BANK_VERSION_COLUMN)
-    .where(LoginSession.token_hash == sa.bindparam("token_hash"))
-    .options(joinedload(LoginSession.user))
+    sa.select(
+        _SESSIONS.c.id,
+        _SESSIONS.c.last_seen_at,
+        BANK_VERSION_COLUMN,
+        *(column for _key, column in _USER_COLUMNS),
+    )
+    .join(User.__table__, User.__table__.c.id == _SESSIONS.c.user_id)
+    .where(_SESSIONS.c.token_hash == sa.bindparam("token_hash"))
 )
 
 
-def find_session(session: Session, token: object, now: datetime) -> LoginSession | None:
+def find_session(session: Session, token: object, now: datetime) -> FoundSession | None:
     """The live session (with its user) the token belongs to, or None."""
     if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH:
         return None
-    found = session.execute(_SESSION_BY_HASH, {"token_hash": hash_token(token)})
+    # Core, then the user attached by hand: the ORM's handling of this one-row
+    # read cost more than the rest of a small page's queries.
+    found = session.connection().execute(
+        _SESSION_BY_HASH, {"token_hash": hash_token(token)}
+    )
     row = found.first()
     if row is None:
         return None
-    record, version = row
+    session_id, last_seen_at, version, *user_values = row
     note_bank_version(version)
-    if record.last_seen_at < now - IDLE_LIFETIME:
+    if last_seen_at < now - IDLE_LIFETIME:
         return None
-    return record
+    user = _attached_user(session, dict(zip(_USER_KEYS, user_values, strict=True)))
+    return FoundSession(session_id, last_seen_at, user)
 
 
-def needs_touch(record: LoginSession, now: datetime) -> bool:
+def _attached_user(session: Session, values: dict[str, object]) -> User:
+    """The user of a row read by Core, persistent in the session as if the ORM had
+    loaded it: every column loaded, nothing pending, in the identity map (whose
+    copy wins, as with a query)."""
+    known = session.identity_map.get(identity_key(User, values["id"]))
+    if known is not None:
+        return known  # type: ignore[return-value]
+    user: User = _USER_MANAGER.new_instance()
+    user.__dict__.update(values)  # loaded state, as the ORM's loader sets it
+    make_transient_to_detached(user)
+    session.add(user)
+    return user
+
+
+def needs_touch(record: FoundSession, now: datetime) -> bool:
     """True when the session's last use is worth writing down again."""
     return record.last_seen_at <= now - TOUCH_EVERY
 

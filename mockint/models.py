@@ -102,6 +102,7 @@ class User(UserMixin, db.Model):
     # by mockint.identity); cookies carry it, the database only its hash.
     # (Plain attributes, not columns: SQLAlchemy maps only Mapped annotations.)
     session_token = None  # type: str | None
+    # That session: a LoginSession, or the login_sessions.FoundSession read per request.
     login_session = None  # type: LoginSession | None
 
     def get_id(self) -> str | None:
