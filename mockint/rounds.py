@@ -135,7 +135,8 @@ def practice_overview(
     per_field: dict[int, sa.Row] = {}
     own: dict[int, int] = {}
     parameters = {"user_id": user_id, "day_end": day_end}
-    for row in session.execute(_per_field_statement(), parameters):
+    # On the session's connection: plain rows, without the ORM's handling.
+    for row in session.connection().execute(_per_field_statement(), parameters):
         if row.own:
             own[row.field_id] = row.own
         else:

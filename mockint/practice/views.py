@@ -86,13 +86,15 @@ def home() -> str:
     profile_id = current_profile_id()
     now, zone = utcnow(), current_zone()
     overview = practice_overview(db.session, profile_id, end_of_local_day(now, zone))
+    plans = home_plans(db.session, profile_id, now, zone)
     return render_template(
         "practice/home.html",
         summaries=overview.summaries,
         groups=grouped(overview.summaries),
         counts=overview.counts,
-        interviews=home_plans(db.session, profile_id, now, zone),
-        post_form=PostOnlyForm(),
+        interviews=plans,
+        # Only today's plan posts (its "practise now" button).
+        post_form=PostOnlyForm() if plans.leading else None,
         zone=zone,
     )
 
