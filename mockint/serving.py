@@ -48,13 +48,14 @@ def static_hashes(folder: Path) -> dict[str, str]:
 def init_app(app: Flask) -> None:
     """Compress responses, give static URLs a content hash, memoise page links."""
     # Pages are made afresh for each request, so compressing them is paid every
-    # time: brotli 1 takes a fifth of brotli 5's time (0.07 against 0.43 ms for
-    # the home page, 0.39 against 2.8 ms for a full progress page) for bodies
-    # about a fifth larger, still smaller than gzip 1's. CPU is what a small
-    # self-hosted server runs out of first, not bandwidth.
+    # time: brotli 0, its one-pass mode, takes a half to a third of brotli 1's
+    # time (0.09 against 0.14 ms for a signed-in home page of 25 KB, 0.06 against
+    # 0.18 ms for a review page of 46 KB; brotli 5 took six times brotli 1's) for
+    # bodies 1-5% larger, still smaller than gzip 1's, which is slower than both.
+    # CPU is what a small self-hosted server runs out of first, not bandwidth.
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip"])
-    app.config.setdefault("COMPRESS_BR_LEVEL", 1)
+    app.config.setdefault("COMPRESS_BR_LEVEL", 0)
     app.config.setdefault("COMPRESS_LEVEL", 1)
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
     compress.init_app(app)
