@@ -10,8 +10,10 @@ from functools import cache
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from mockint.banks import guidance_points
 from mockint.interviewing import NotAllowedNow
 from mockint.models import (
+    WARNING_PREFIXES,
     Interview,
     InterviewItem,
     Question,
@@ -67,11 +69,19 @@ def calibration_of(items: Sequence[InterviewItem]) -> Calibration | None:
     return Calibration(len(pairs), sum(s - r for s, r in pairs) / len(pairs))
 
 
+@dataclass(frozen=True, slots=True)
+class MissedQuestion:
+    """The question of a missed point, as the review page links it."""
+
+    key: str
+    text: str
+
+
 @dataclass(frozen=True)
 class MissedPoint:
     """A guidance point interviewers marked as not covered, and how often."""
 
-    question: Question
+    question: MissedQuestion
     point: str
     missed: int
     asked: int
@@ -123,7 +133,13 @@ def _findings_statement() -> sa.Select:
     # it, so the calibration arrives even when no item has been scored.
     return (
         sa.select(
-            calibration.c.compared, calibration.c.mean, recent.c.covered, Question
+            calibration.c.compared,
+            calibration.c.mean,
+            recent.c.covered,
+            Question.id,
+            Question.key,
+            Question.text,
+            Question.guidance,
         )
         .select_from(calibration)
         .outerjoin(recent, sa.true())
@@ -136,20 +152,27 @@ def interviewer_findings(
 ) -> InterviewerFindings:
     """Calibration across all of the user's interviews and the guidance points most
     often missed in the recent scored ones, in one statement."""
-    rows = session.execute(_findings_statement(), {"user_id": user_id}).all()
+    # Plain rows on the connection: without interviews this is one empty-handed
+    # aggregate on every visit to the review page, not worth the ORM's handling.
+    rows = (
+        session.connection().execute(_findings_statement(), {"user_id": user_id}).all()
+    )
     compared, mean = rows[0].compared, rows[0].mean
     missed: Counter[tuple[int, int]] = Counter()
     asked: Counter[int] = Counter()
-    questions: dict[int, Question] = {}
-    for _compared, _mean, covered_points, question in rows:
-        if question is None:
+    questions: dict[int, tuple[MissedQuestion, list[str]]] = {}
+    for row in rows:
+        if row.id is None:
             continue
-        questions[question.id] = question
-        asked[question.id] += 1
-        covered = set(covered_points)
-        for index, _ in question.strong_points:
-            if index not in covered:
-                missed[(question.id, index)] += 1
+        if row.id not in questions:
+            points = guidance_points(row.guidance)
+            questions[row.id] = (MissedQuestion(row.key, row.text), points)
+        points = questions[row.id][1]
+        asked[row.id] += 1
+        covered = set(row.covered)
+        for index, point in enumerate(points):
+            if index not in covered and not point.startswith(WARNING_PREFIXES):
+                missed[(row.id, index)] += 1
     ranked = sorted(
         missed.items(), key=lambda pair: (-pair[1], -asked[pair[0][0]], pair[0])
     )
@@ -157,8 +180,8 @@ def interviewer_findings(
         calibration=Calibration(compared, float(mean)) if compared else None,
         missed_points=[
             MissedPoint(
-                question=questions[question_id],
-                point=questions[question_id].guidance_points[index],
+                question=questions[question_id][0],
+                point=questions[question_id][1][index],
                 missed=count,
                 asked=asked[question_id],
             )
