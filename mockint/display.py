@@ -305,13 +305,14 @@ def weak_rows(
     rows = []
     for item in items:
         card = item.card
+        average, target = item.average_seconds, item.question.target_seconds
         facts = WeakFacts(
             last_rating=card.last_rating,
             last_date=card.last_review.astimezone(zone).strftime("%d %b %Y"),
             recent=tuple(card.recent_ratings),
-            average=duration(item.average_seconds),
-            target=duration(item.question.target_seconds),
-            overtime=item.time_ratio > 1,
+            average=duration(average),
+            target=duration(target),
+            overtime=average > target,
             recall_percent=int(item.recall * 100),
             due=_due_label_in(card.due, zone, today),
         )

@@ -80,11 +80,6 @@ class WeakQuestion(CardRank):
 
     question: Question | QuestionEntry
 
-    @property
-    def time_ratio(self) -> float:
-        """Average answer time as a share of the question's target."""
-        return self.average_seconds / self.question.target_seconds
-
 
 @dataclass(frozen=True)
 class CardCounts:
