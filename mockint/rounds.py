@@ -10,7 +10,7 @@ from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from mockint.catalogue import FieldEntry, QuestionEntry, current_catalogue
 from mockint.models import (
@@ -322,6 +322,76 @@ def get_round(session: Session, user_id: int | None, round_id: int) -> Round | N
         return None
     parameters = {"round_id": round_id, "user_id": user_id}
     return session.scalars(_ROUND_WITH_ITEMS, parameters).unique().one_or_none()
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionScreen:
+    """What the question screen shows of one round item: a value, read in one
+    statement on every visit."""
+
+    round_id: int
+    field_name: str | None  # None for a round across fields (a drill)
+    item_count: int
+    item_id: int
+    position: int
+    question: Question | QuestionEntry
+    answered: bool
+
+    @classmethod
+    def of(cls, round_: Round, item: RoundItem) -> QuestionScreen:
+        """The screen of a round and item already loaded as objects."""
+        return cls(
+            round_.id,
+            round_.field.name if round_.field else None,
+            len(round_.items),
+            item.id,
+            item.position,
+            item.question,
+            item.attempt is not None,
+        )
+
+
+_ITEMS_OF_ROUND = aliased(RoundItem)
+_SCREEN = (
+    sa.select(
+        Field.name,
+        sa.select(sa.func.count())
+        .where(_ITEMS_OF_ROUND.round_id == Round.id)
+        .scalar_subquery(),
+        RoundItem.id,
+        RoundItem.question_id,
+        sa.exists().where(Attempt.round_item_id == RoundItem.id),
+    )
+    .join(Round, Round.id == RoundItem.round_id)
+    .outerjoin(Field, Field.id == Round.field_id)
+    .where(
+        Round.id == sa.bindparam("round_id"),
+        Round.user_id == sa.bindparam("user_id"),
+        RoundItem.position == sa.bindparam("position"),
+    )
+)
+
+
+def question_screen(
+    session: Session, user_id: int | None, round_id: int, position: int
+) -> QuestionScreen | None:
+    """The user's round item at `position` as the question screen shows it, or
+    None: plain columns, and a bank question from the catalogue."""
+    if user_id is None:
+        return None
+    parameters = {"round_id": round_id, "user_id": user_id, "position": position}
+    row = session.connection().execute(_SCREEN, parameters).first()
+    if row is None:
+        return None
+    field_name, item_count, item_id, question_id, answered = row
+    question: Question | QuestionEntry | None
+    question = current_catalogue(session).questions.get(question_id)
+    if question is None:  # the user's own question
+        question = session.get(Question, question_id)
+    assert question is not None  # round items keep their questions (RESTRICT)
+    return QuestionScreen(
+        round_id, field_name, item_count, item_id, position, question, answered
+    )
 
 
 def next_unanswered(round_: Round) -> RoundItem | None:

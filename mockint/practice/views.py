@@ -40,6 +40,7 @@ from mockint.practice.forms import (
 )
 from mockint.rounds import (
     AlreadyAnswered,
+    QuestionScreen,
     get_round,
     last_ratings,
     listed_field,
@@ -47,6 +48,7 @@ from mockint.rounds import (
     next_unanswered,
     practice_overview,
     question_history,
+    question_screen,
     record_attempt,
     shaky_questions_of,
     start_field_round,
@@ -209,12 +211,10 @@ def _round_item(round_id: int, position: int) -> tuple[Round, RoundItem]:
 
 
 def _render_question(
-    round_: Round, item: RoundItem, form: AnswerForm, status: int = 200
+    screen: QuestionScreen, form: AnswerForm, status: int = 200
 ) -> tuple[str, int]:
-    form.shown_token.data = _shown_serializer().dumps({"item": item.id})
-    return render_template(
-        "practice/question.html", round=round_, item=item, form=form
-    ), status
+    form.shown_token.data = _shown_serializer().dumps({"item": screen.item_id})
+    return render_template("practice/question.html", screen=screen, form=form), status
 
 
 # The answer and outline forms check their CSRF token themselves (FlaskForm does)
@@ -224,13 +224,20 @@ def _render_question(
 @csrf.exempt
 def round_question(round_id: int, position: int) -> ResponseReturnValue:
     """Ask a question against the timer; once rated, show the guidance."""
+    if request.method == "GET":
+        # The screen asked most often: one statement, no objects.
+        screen = question_screen(
+            db.session, current_profile_id(), round_id, position
+        ) or abort(404)
+        if not screen.answered:
+            return _render_question(screen, AnswerForm())
     round_, item = _round_item(round_id, position)
     form = AnswerForm()
     if item.attempt is not None:
         # A POST here lost a race with another tab: say so, and keep its text.
         return _render_answered(round_, item, form if form.is_submitted() else None)
     if not form.is_submitted():
-        return _render_question(round_, item, form)
+        return _render_question(QuestionScreen.of(round_, item), form)
     shown_at = _shown_at(form.shown_token.data, item)
     if shown_at is None:
         form.shown_token.errors = [
@@ -238,7 +245,7 @@ def round_question(round_id: int, position: int) -> ResponseReturnValue:
             "below: submit it again."
         ]
     if not form.validate() or shown_at is None:
-        return _render_question(round_, item, form, 400)
+        return _render_question(QuestionScreen.of(round_, item), form, 400)
     try:
         record_attempt(
             db.session,
