@@ -17,7 +17,9 @@ from threading import Lock
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, g, has_app_context
+from flask import current_app, g, has_app_context, has_request_context
+from flask import session as browser_session
+from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -194,6 +196,14 @@ class _Held:
         self.lock = Lock()
 
 
+def _login_not_loaded_yet() -> bool:
+    return (
+        has_request_context()
+        and "_login_user" not in g
+        and "_user_id" in browser_session
+    )
+
+
 def current_catalogue(session: Session) -> Catalogue:
     """The banks as of now: this process's copy, reloaded if the version moved.
 
@@ -204,6 +214,10 @@ def current_catalogue(session: Session) -> Catalogue:
     if has_app_context() and EXTENSION_KEY in g:
         return g.get(EXTENSION_KEY)
     held: _Held = current_app.extensions.setdefault(EXTENSION_KEY, _Held())
+    if _login_not_loaded_yet():
+        # The page will show who is signed in: load the login now, as its
+        # statement reads the version along.
+        current_user._get_current_object()
     version = g.pop(NOTED_VERSION_KEY, None) if has_app_context() else None
     if version is None:
         version = bank_version(session)

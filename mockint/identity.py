@@ -50,15 +50,6 @@ def init_app(app: Flask) -> None:
     # "strong" would drop the remember cookie when the IP changes (a phone
     # moving networks); each login gets its own revocable session instead.
     login_manager.session_protection = "basic"
-    app.before_request(_load_login_first)
-
-
-def _load_login_first() -> None:
-    """Load a signed-in request's login before anything else reads the database:
-    its statement also reads the bank version (`login_sessions.find_session`), so
-    the catalogue then needs no query of its own."""
-    if request.endpoint != "static" and "_user_id" in session:
-        current_user._get_current_object()
 
 
 @login_manager.user_loader
