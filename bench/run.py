@@ -5,8 +5,9 @@ last 26 weeks, with review cards), a light user (1,000 attempts) and a live frie
 interview; serves mockint and bench/bare_app.py the same way (gunicorn, 2 sync
 workers pinned to core 0), drives each page with wrk (16 connections pinned to
 core 1, `Accept-Encoding: br, gzip`, the visitor's session cookie) and prints one
-Markdown table: req/s, p50, p99, ratio to bare Flask (driven for a third as long
-just before each page, since a shared machine's load drifts within minutes), SQL
+Markdown table: req/s, p50, p99, ratio to bare Flask (each page driven in three
+slices, each after a slice of bare Flask half as long, the ratio being the median
+of the three pairs': a shared machine's load drifts within seconds), SQL
 statements per page (counted in-process on a warm app) and bytes per response as
 sent (compressed, headers included). Also prints how long the bank sync of a
 fresh database takes and how long `make run` and gunicorn take to answer on a
@@ -28,6 +29,7 @@ import re
 import shutil
 import signal
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -70,6 +72,8 @@ from mockint.rounds import start_round  # noqa: E402
 from mockint.scheduling import rebuild_cards  # noqa: E402
 
 CONNECTIONS = 16
+# Each page is driven in this many slices, each after a slice of the bare app.
+SLICES = 3
 QUESTIONS = 420
 HEAVY_ATTEMPTS = 100_000
 LIGHT_ATTEMPTS = 1_000
@@ -105,9 +109,11 @@ class Row:
     statements: int | None = None
     sets_cookie: bool = False
     result: dict[str, float] = field(default_factory=dict)
-    # The bare Flask app driven just before: on a shared machine the load
-    # changes within minutes, so each page is compared with its neighbour.
+    # The bare Flask app driven in slices alternating with the page's: on a
+    # shared machine the load changes within seconds, so each slice of the page
+    # is compared with the bare slice just before it.
     bare: dict[str, float] = field(default_factory=dict)
+    ratio: float = 0.0
 
 
 @dataclass
@@ -450,6 +456,17 @@ def drive(url: str, headers: dict[str, str], seconds: int) -> dict[str, float]:
     }
 
 
+def combined(runs: list[dict[str, float]]) -> dict[str, float]:
+    """Slices of one page as one run: mean rate, median p50, worst p99."""
+    return {
+        "rate": statistics.fmean(run["rate"] for run in runs),
+        "p50": statistics.median(run["p50"] for run in runs),
+        "p99": max(run["p99"] for run in runs),
+        "bytes": statistics.fmean(run["bytes"] for run in runs),
+        "errors": sum(run["errors"] for run in runs),
+    }
+
+
 def settle(url: str) -> None:
     """Wait until the server has answered what wrk left queued when it stopped.
 
@@ -525,7 +542,7 @@ def cell(value: float, digits: int = 0) -> str:
 
 
 def markdown_table(rows: list[Row]) -> str:
-    """The results as one Markdown table, each ratio against the bare run before."""
+    """The results as one Markdown table, each ratio against the bare slices."""
     titles = ("page", "who", "status", "req/s", "p50 ms", "p99 ms", "ratio", "SQL")
     lines = [
         "| " + " | ".join((*titles, "bytes", "errors", "bare req/s")) + " |",
@@ -538,14 +555,13 @@ def markdown_table(rows: list[Row]) -> str:
     table = [("bare Flask `/` (mean)", "", "200", bare, 1.0, None, bare["rate"])]
     for row in rows:
         status = str(row.status) + (" +cookie" if row.sets_cookie else "")
-        ratio = row.result["rate"] / row.bare["rate"]
         table.append(
             (
                 row.page,
                 row.visitor.label,
                 status,
                 row.result,
-                ratio,
+                row.ratio,
                 row.statements,
                 row.bare["rate"],
             )
@@ -575,7 +591,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="3 s per page")
     args = parser.parse_args()
     seconds = 3 if args.quick else args.seconds
-    bare_seconds = max(2, seconds // 3)
+    page_seconds = max(1, round(seconds / SLICES))
+    bare_seconds = max(1, page_seconds // 2)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
     if not shutil.which("taskset"):
@@ -615,14 +632,20 @@ def main() -> None:
             }
             for row in rows:
                 print(f"driving {row.page} {row.path}...", file=sys.stderr)
-                row.bare = drive(bare_url, bare_headers, bare_seconds)
-                settle(bare_url)
-                row.result = drive(
-                    f"http://127.0.0.1:{mockint_port}{row.path}",
-                    request_headers(row),
-                    seconds,
+                page_url = f"http://127.0.0.1:{mockint_port}{row.path}"
+                bare_runs, page_runs = [], []
+                for _ in range(SLICES):
+                    bare_runs.append(drive(bare_url, bare_headers, bare_seconds))
+                    settle(bare_url)
+                    page_runs.append(
+                        drive(page_url, request_headers(row), page_seconds)
+                    )
+                    settle(f"http://127.0.0.1:{mockint_port}/healthz")
+                row.bare, row.result = combined(bare_runs), combined(page_runs)
+                row.ratio = statistics.median(
+                    page["rate"] / bare["rate"]
+                    for bare, page in zip(bare_runs, page_runs, strict=True)
                 )
-                settle(f"http://127.0.0.1:{mockint_port}/healthz")
         finally:
             for server in servers:
                 server.send_signal(signal.SIGTERM)
@@ -635,8 +658,10 @@ def main() -> None:
     print(
         f"{backend}; gunicorn 2 sync workers on core 0, wrk {CONNECTIONS} "
         f"connections on core 1, {seconds} s per page; Accept-Encoding: "
-        f"{ACCEPT_ENCODING}; ratio against the bare Flask app driven for "
-        f"{bare_seconds} s just before each page (its req/s in the last column); "
+        f"{ACCEPT_ENCODING}; each page driven in {SLICES} slices of "
+        f"{page_seconds} s, each after {bare_seconds} s of the bare Flask app; "
+        "ratio: the median of the slices' ratios to the bare slice before them "
+        "(the bare app's mean req/s in the last column); p99: the worst slice's; "
         "SQL: statements of one warm in-process fetch; bytes: per response as "
         "read by wrk, headers included; +cookie: the answer sets a cookie."
     )

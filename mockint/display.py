@@ -28,7 +28,7 @@ from mockint.rounds import FieldSummary
 from mockint.widgets import radio_options
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from mockint.models import Question
     from mockint.progress import FieldTrend, PracticeCalendar, WeakQuestion
@@ -333,12 +333,34 @@ def cached_fragment(macro: Macro, *args: object) -> Markup:
     nothing needs invalidating. Anything else (an ORM object, such as a user's
     own question) is rendered afresh.
     """
-    if not all(_is_value(arg) for arg in args) or current_app.debug:
-        # In debug mode templates change under the developer.
-        return macro(*args)
+    return _fragment(_fragment_prefix(macro), macro, args)
+
+
+def cached_fragments(macro: Macro, rows: Iterable[object]) -> Markup:
+    """`cached_fragment` for each row of a list, a line each: a row is a tuple of
+    the macro's arguments, or its one argument. One call from the template for
+    the whole list, which saves a template call per row."""
+    prefix = _fragment_prefix(macro)
+    return Markup("\n").join(
+        _fragment(prefix, macro, row if type(row) is tuple else (row,)) for row in rows
+    )
+
+
+def _fragment_prefix(macro: Macro) -> tuple[object, ...] | None:
+    """The key's first part for a macro's fragments; None where none are kept."""
+    if current_app.debug:  # templates change under the developer
+        return None
     # The macro's compiled code names it: two templates may use one name, and each
     # app compiles its templates for itself.
-    key = (request.script_root, macro._func.__code__, *args)
+    return (request.script_root, macro._func.__code__)
+
+
+def _fragment(
+    prefix: tuple[object, ...] | None, macro: Macro, args: tuple[object, ...]
+) -> Markup:
+    if prefix is None or not all(_is_value(arg) for arg in args):
+        return Markup(macro(*args))
+    key = (*prefix, *args)
     try:
         return _FRAGMENTS[key]
     except KeyError:
@@ -372,6 +394,7 @@ def init_app(app: Flask) -> None:
         weak_rows=weak_rows,
         radio_options=radio_options,
         cached_fragment=cached_fragment,
+        cached_fragments=cached_fragments,
         rating_chart_svg=rating_chart_svg,
         points_attr=points_attr,
     )

@@ -137,13 +137,14 @@ def _render_field(
     filters = QuestionFilterForm(formdata=request.args)
     kind, difficulty, level = filters.selected()
     profile_id = current_profile_id()
+    questions = listed_questions(db.session, field, profile_id, kind, difficulty, level)
+    ratings = last_ratings(db.session, profile_id, field.id)
     page = render_template(
         "practice/field.html",
         field=field,
-        questions=listed_questions(
-            db.session, field, profile_id, kind, difficulty, level
-        ),
-        ratings=last_ratings(db.session, profile_id, field.id),
+        questions=questions,
+        # Each question with my last rating of it, as the list's rows.
+        question_rows=[(question, ratings.get(question.id)) for question in questions],
         filters=filters,
         start_form=start_form,
         filtered=bool(kind or difficulty or level),
