@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from mockint.extensions import db
 from mockint.login_sessions import describe_browser
-from mockint.models import LoginSession, User
+from mockint.models import Attempt, LoginSession, User
 
 from support import Auth, Practice, make_user, post
 
@@ -182,6 +182,23 @@ def test_sessions_end_after_thirty_days_unused(app: Flask) -> None:
         record.last_seen_at -= timedelta(days=31)
         db.session.commit()
     assert not _signed_in(client)
+
+
+def test_a_posting_request_records_the_use_in_its_own_transaction(
+    app: Flask, practice: Practice
+) -> None:
+    """An answer sent after two hours away marks the session used, with the answer."""
+    round_id = practice.start_round()
+    with app.app_context():
+        record = db.session.scalar(db.select(LoginSession))
+        record.last_seen_at -= timedelta(hours=2)
+        db.session.commit()
+        before = record.last_seen_at
+    practice.answer(round_id, 1, 3)
+    with app.app_context():
+        record = db.session.scalar(db.select(LoginSession))
+        assert record.last_seen_at > before + timedelta(hours=1)
+        assert db.session.scalar(db.select(db.func.count(Attempt.id))) == 1
 
 
 def test_the_remember_cookie_lasts_thirty_days(app: Flask) -> None:
