@@ -368,6 +368,12 @@ def _fragment(
     return _FRAGMENTS.remember(key, Markup(macro(*args)))
 
 
+def forget_remembered_markup() -> None:
+    """Drop every remembered fragment and drawing (what a cold process has)."""
+    _FRAGMENTS.clear()
+    _FIGURES.clear()
+
+
 # Frozen dataclasses whose fields are themselves values, all the way down.
 _VALUE_TYPES = (str, int, float, FieldEntry, QuestionEntry, FieldSummary, WeakFacts)
 
