@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from itertools import chain
 
 import av
 import numpy as np
@@ -72,31 +73,45 @@ class Delivery:
         return self.syllables_per_minute / SYLLABLES_PER_WORD
 
 
-def decode(data: bytes) -> Signal:
+def decode(data: bytes, max_seconds: float | None = None) -> Signal:
     """The recording as mono samples in -1..1 at `SAMPLE_RATE`.
 
-    Raises ValueError when the bytes hold no audio that FFmpeg can decode.
+    Raises ValueError when the bytes hold no audio that FFmpeg can decode, or
+    audio longer than `max_seconds`: decoding stops there, so a small file of
+    hours of near-silence cannot fill the memory.
     """
+    limit = None if max_seconds is None else round(max_seconds * SAMPLE_RATE)
+    chunks: list[Signal] = []
+    decoded = 0
     try:
         with av.open(io.BytesIO(data), mode="r") as container:
             if not container.streams.audio:
                 raise ValueError("The file holds no audio.")
             stream = container.streams.audio[0]
             resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
-            chunks = [
-                resampled.to_ndarray().reshape(-1)
-                for frame in container.decode(stream)
-                for resampled in resampler.resample(frame)
-            ]
-            chunks += [
-                resampled.to_ndarray().reshape(-1)
-                for resampled in resampler.resample(None)
-            ]
+            # Frame by frame, then None, which flushes the resampler.
+            for frame in chain(container.decode(stream), [None]):
+                for resampled in resampler.resample(frame):
+                    chunk = resampled.to_ndarray().reshape(-1)
+                    decoded += len(chunk)
+                    if limit is not None and decoded > limit:
+                        raise ValueError(
+                            f"The recording is longer than {_span(limit)}."
+                        )
+                    chunks.append(chunk)
     except av.FFmpegError as error:
         raise ValueError("The audio could not be decoded.") from error
     if not chunks:
         return np.zeros(0, dtype=np.float32)
     return np.concatenate(chunks).astype(np.float32, copy=False)
+
+
+def _span(samples: int) -> str:
+    """A length of audio in words, e.g. "20 minutes" or "45 seconds"."""
+    seconds = samples / SAMPLE_RATE
+    if seconds >= 60:
+        return f"{seconds / 60:g} minutes"
+    return f"{seconds:g} seconds"
 
 
 def loudness_db(samples: Signal) -> npt.NDArray[np.float64]:

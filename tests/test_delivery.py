@@ -170,6 +170,13 @@ def test_browser_recordings_decode_to_the_same_figures(
     assert figures.syllables == 10
 
 
+def test_decoding_stops_past_the_longest_allowed() -> None:
+    long_silence = wav_bytes(silence(30))
+    assert len(decode(long_silence, max_seconds=31)) == 30 * SAMPLE_RATE
+    with pytest.raises(ValueError, match="longer than 20 seconds"):
+        decode(long_silence, max_seconds=20)
+
+
 def test_what_is_not_audio_is_refused() -> None:
     with pytest.raises(ValueError, match="could not be decoded"):
         decode(b"This is a text file renamed to answer.webm.\n" * 20)
