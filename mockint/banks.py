@@ -14,6 +14,9 @@ from mockint.bank_similarity import (
     near_duplicates_within,
 )
 
+# Guidance points that are things to avoid, not things to cover.
+WARNING_PREFIXES = ("Red flag:", "Common mistake:")
+
 KINDS = ("background", "behavioral", "situational", "technical")
 # Career stage a question is asked at, independent of its difficulty.
 LEVELS = ("entry", "experienced", "manager")
@@ -138,6 +141,16 @@ def guidance_points(guidance: str) -> list[str]:
         line.strip()[2:].strip()
         for line in guidance.strip().splitlines()
         if line.strip().startswith("- ")
+    ]
+
+
+def strong_points(points: list[str]) -> list[tuple[int, str]]:
+    """What a strong answer covers: the guidance points that are not warnings,
+    with their index among all points (how interview scores refer to them)."""
+    return [
+        (index, point)
+        for index, point in enumerate(points)
+        if not point.startswith(WARNING_PREFIXES)
     ]
 
 

@@ -89,7 +89,11 @@ def local_date(moment: datetime | None) -> str:
     """Format a timestamp as a date in the user's zone."""
     if moment is None:
         return "–"
-    return moment.astimezone(_zone()).strftime("%d %b %Y")
+    return _local_date_in(moment, _zone())
+
+
+def _local_date_in(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%d %b %Y")
 
 
 def due_label(moment: datetime) -> str:
@@ -308,7 +312,7 @@ def weak_rows(
         average, target = item.average_seconds, item.question.target_seconds
         facts = WeakFacts(
             last_rating=card.last_rating,
-            last_date=card.last_review.astimezone(zone).strftime("%d %b %Y"),
+            last_date=_local_date_in(card.last_review, zone),
             recent=tuple(card.recent_ratings),
             average=duration(average),
             target=duration(target),

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_login import UserMixin
 
+from mockint.banks import WARNING_PREFIXES, guidance_points, strong_points
 from mockint.extensions import db
 
 RATING_LABELS = {1: "Stumped", 2: "Shaky", 3: "Solid", 4: "Nailed it"}
@@ -17,7 +18,6 @@ LEVEL_LABELS = {"entry": "Entry", "experienced": "Experienced", "manager": "Mana
 
 SHAKY_AT_MOST = 2  # a last rating of Stumped or Shaky means "still shaky"
 # Guidance points that describe a weak answer rather than something to cover.
-WARNING_PREFIXES = ("Red flag:", "Common mistake:")
 
 
 def utcnow() -> datetime:
@@ -210,21 +210,12 @@ class Question(db.Model):
     @property
     def guidance_points(self) -> list[str]:
         """The guidance split into its bullet points."""
-        return [
-            line.strip()[2:].strip()
-            for line in self.guidance.splitlines()
-            if line.strip().startswith("- ")
-        ]
+        return guidance_points(self.guidance)
 
     @property
     def strong_points(self) -> list[tuple[int, str]]:
-        """What a strong answer covers: the guidance points that are not warnings,
-        with their index among all points (how interview scores refer to them)."""
-        return [
-            (index, point)
-            for index, point in enumerate(self.guidance_points)
-            if not point.startswith(WARNING_PREFIXES)
-        ]
+        """What a strong answer covers (`banks.strong_points`)."""
+        return strong_points(self.guidance_points)
 
     @property
     def warnings(self) -> list[str]:

@@ -10,10 +10,9 @@ from functools import cache
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from mockint.banks import guidance_points
+from mockint.banks import guidance_points, strong_points
 from mockint.interviewing import NotAllowedNow
 from mockint.models import (
-    WARNING_PREFIXES,
     Interview,
     InterviewItem,
     Question,
@@ -167,11 +166,10 @@ def interviewer_findings(
         if row.id not in questions:
             points = guidance_points(row.guidance)
             questions[row.id] = (MissedQuestion(row.key, row.text), points)
-        points = questions[row.id][1]
         asked[row.id] += 1
         covered = set(row.covered)
-        for index, point in enumerate(points):
-            if index not in covered and not point.startswith(WARNING_PREFIXES):
+        for index, _point in strong_points(questions[row.id][1]):
+            if index not in covered:
                 missed[(row.id, index)] += 1
     ranked = sorted(
         missed.items(), key=lambda pair: (-pair[1], -asked[pair[0][0]], pair[0])
