@@ -248,21 +248,19 @@ def ratings_figure(
         tuple(week_labels),
         tuple((trend.field_name, tuple(trend.weeks)) for trend in trends),
     )
-    try:
-        return _FIGURES[key]  # type: ignore[return-value]
-    except KeyError:
-        pass
-    chart = rating_lines(
-        week_labels,
-        [(t.field_name, [mean for _week, mean, _n in t.weeks]) for t in trends],
-    )
-    figure = RatingsFigure(
-        chart=rating_chart_svg(chart, title_id, desc_id),
-        legend=tuple((series.css_class, series.name) for series in chart.series),
-        table_rows=_weekly_rating_rows(week_labels, trends),
-    )
-    _FIGURES.remember(key, figure)
-    return figure
+
+    def draw() -> RatingsFigure:
+        chart = rating_lines(
+            week_labels,
+            [(t.field_name, [mean for _week, mean, _n in t.weeks]) for t in trends],
+        )
+        return RatingsFigure(
+            chart=rating_chart_svg(chart, title_id, desc_id),
+            legend=tuple((series.css_class, series.name) for series in chart.series),
+            table_rows=_weekly_rating_rows(week_labels, trends),
+        )
+
+    return _FIGURES.made(key, draw)  # type: ignore[return-value]
 
 
 def calendar_figure(calendar: PracticeCalendar) -> CalendarFigure:
@@ -273,16 +271,14 @@ def calendar_figure(calendar: PracticeCalendar) -> CalendarFigure:
         calendar.today,
         frozenset(calendar.answers_by_day.items()),
     )
-    try:
-        return _FIGURES[key]  # type: ignore[return-value]
-    except KeyError:
-        pass
-    cells, width, height = calendar_cells(
-        calendar.first_day, calendar.today, calendar.answers_by_day
-    )
-    figure = CalendarFigure(_calendar_rects(cells), width, height)
-    _FIGURES.remember(key, figure)
-    return figure
+
+    def draw() -> CalendarFigure:
+        cells, width, height = calendar_cells(
+            calendar.first_day, calendar.today, calendar.answers_by_day
+        )
+        return CalendarFigure(_calendar_rects(cells), width, height)
+
+    return _FIGURES.made(key, draw)  # type: ignore[return-value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,12 +360,7 @@ def _fragment(
 ) -> Markup:
     if prefix is None or not all(_is_value(arg) for arg in args):
         return Markup(macro(*args))
-    key = (*prefix, *args)
-    try:
-        return _FRAGMENTS[key]
-    except KeyError:
-        pass
-    return _FRAGMENTS.remember(key, Markup(macro(*args)))
+    return _FRAGMENTS.made((*prefix, *args), lambda: Markup(macro(*args)))
 
 
 def forget_remembered_markup() -> None:

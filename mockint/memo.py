@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 K = TypeVar("K")
@@ -25,3 +26,13 @@ class Remembered(dict[K, V]):
             self.clear()
         self[key] = value
         return value
+
+    def made(self, key: K, make: Callable[[], V]) -> V:
+        """The value kept under the key, made and kept on first use; made afresh
+        every time for a key that cannot be hashed."""
+        try:
+            return self[key]
+        except KeyError:
+            return self.remember(key, make())
+        except TypeError:  # an unhashable value, such as a list, in the key
+            return make()

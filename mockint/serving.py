@@ -116,12 +116,6 @@ def memoised_url_for(app: Flask) -> Callable[..., str]:
             endpoint,
             *((name, type(value), value) for name, value in sorted(values.items())),
         )
-        try:
-            return built[key]
-        except KeyError:
-            pass
-        except TypeError:  # an unhashable value, such as a list
-            return flask.url_for(endpoint, **values)
-        return built.remember(key, flask.url_for(endpoint, **values))
+        return built.made(key, lambda: flask.url_for(endpoint, **values))
 
     return url_for

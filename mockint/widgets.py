@@ -84,13 +84,7 @@ def radio_options(field: RadioField) -> Markup:
         return _radio_options_by_iteration(field)
     options = tuple((choice.value, choice.label, choice.selected) for choice in choices)
     key = (field.id, tuple(shared.items()), options)
-    try:
-        return _RADIO_MARKUP[key]
-    except KeyError:
-        pass
-    except TypeError:  # a value that cannot be hashed
-        return _radio_labels(field.id, shared, options)
-    return _RADIO_MARKUP.remember(key, _radio_labels(field.id, shared, options))
+    return _RADIO_MARKUP.made(key, lambda: _radio_labels(field.id, shared, options))
 
 
 def _radio_labels(

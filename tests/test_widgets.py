@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask_wtf import FlaskForm
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 from wtforms import RadioField
@@ -33,6 +33,8 @@ VALUES = st.one_of(
 )
 
 
+# No deadline: CI runs two suites side by side, and a slow example is not a failure.
+@settings(deadline=None)
 @given(st.dictionaries(NAMES, VALUES, max_size=6))
 def test_same_output_as_wtforms(attributes: dict[str, object]) -> None:
     assert html_params(**attributes) == original_html_params(**attributes)
@@ -44,6 +46,7 @@ def test_widgets_write_through_it(app: Flask) -> None:
     assert '<input autocapitalize="none" autocomplete="username" id="username"' in page
 
 
+@settings(deadline=None)
 @given(
     st.one_of(st.booleans(), st.integers(), st.none(), st.text()),
     st.one_of(st.none(), st.text()),
