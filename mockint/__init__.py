@@ -60,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from mockint.accounts.views import bp as accounts_bp
     from mockint.interviews import bp as interviews_bp
     from mockint.interviews import register_views as register_interview_views
+    from mockint.practice import recordings  # noqa: F401  (its views join practice_bp)
     from mockint.practice.views import bp as practice_bp
     from mockint.prepare import bp as prepare_bp
     from mockint.prepare import register_views as register_prepare_views

@@ -231,3 +231,28 @@ def calendar_cells(
         )
     weeks = (span - 1) // 7 + 1
     return cells, weeks * (CELL + GAP), 7 * (CELL + GAP)
+
+
+WAVEFORM_HEIGHT = 32
+QUIETEST_BAR = 0.04  # silence still shows as a thin line: the recording runs on
+
+
+@dataclass(frozen=True)
+class WaveformBar:
+    """One slice of a recording's loudness, mirrored about the middle."""
+
+    x: float
+    y: float
+    height: float
+
+
+def waveform_bars(outline: list[float]) -> list[WaveformBar]:
+    """Bars one unit wide and `WAVEFORM_HEIGHT` high at most, one per slice of a
+    loudness outline (0 to 1), for a waveform drawn in SVG."""
+    middle = WAVEFORM_HEIGHT / 2
+    bars = []
+    for index, level in enumerate(outline):
+        height = max(level, QUIETEST_BAR) * WAVEFORM_HEIGHT
+        top = round(middle - height / 2, 2)
+        bars.append(WaveformBar(index + 0.15, top, round(height, 2)))
+    return bars

@@ -14,6 +14,7 @@ PRODUCTION_PASSWORD_METHOD = "pbkdf2:sha256:1000000"
 MIN_SECRET_LENGTH = 32
 # How long a browser stays signed in without being used (renewed on use).
 REMEMBER_FOR = timedelta(days=30)
+DEFAULT_RECORDING_QUOTA_MB = 500
 
 
 class ConfigError(RuntimeError):
@@ -38,6 +39,19 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(scheme):
             return "postgresql+psycopg://" + url[len(scheme) :]
     return url
+
+
+def _recording_quota_mb() -> int:
+    """Each profile's room for recordings, from MOCKINT_RECORDING_QUOTA_MB."""
+    raw = os.environ.get("MOCKINT_RECORDING_QUOTA_MB", "").strip()
+    if not raw:
+        return DEFAULT_RECORDING_QUOTA_MB
+    if not raw.isdigit():
+        raise ConfigError(
+            f"MOCKINT_RECORDING_QUOTA_MB must be a whole number of megabytes "
+            f"(0 turns recording off), not {raw!r}."
+        )
+    return int(raw)
 
 
 def load_config(instance_path: Path) -> dict[str, object]:
@@ -90,6 +104,7 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "MAX_CONTENT_LENGTH": 51 * 1024 * 1024,  # a 50 MB export and its form
         # Proxies in front of the app whose X-Forwarded-For/-Proto to trust.
         "PROXY_HOPS": int(os.environ.get("MOCKINT_PROXY_HOPS", "0")),
+        "RECORDING_QUOTA_BYTES": _recording_quota_mb() * 1024 * 1024,
         # Per address, per hour (mockint.throttling).
         "SIGNUPS_PER_HOUR": 10,
         "IMPORTS_PER_HOUR": 10,

@@ -20,6 +20,7 @@ from mockint.charts import (
     points_attr,
     rating_lines,
     sparkline,
+    waveform_bars,
 )
 from mockint.identity import current_zone
 from mockint.memo import Remembered
@@ -398,4 +399,5 @@ def init_app(app: Flask) -> None:
         cached_fragments=cached_fragments,
         rating_chart_svg=rating_chart_svg,
         points_attr=points_attr,
+        waveform_bars=waveform_bars,
     )

@@ -10,6 +10,7 @@ import sqlalchemy.orm as so
 from flask_login import UserMixin
 
 from mockint.banks import WARNING_PREFIXES, guidance_points, strong_points
+from mockint.delivery import LONG_PAUSE_SECONDS
 from mockint.extensions import db
 
 RATING_LABELS = {1: "Stumped", 2: "Shaky", 3: "Solid", 4: "Nailed it"}
@@ -92,6 +93,10 @@ class User(UserMixin, db.Model):
     )
     # The level rounds default to (entry, experienced, manager), or None: any.
     level: so.Mapped[str | None] = so.mapped_column(sa.String(12))
+    # Whether the question screen records spoken answers: off until turned on.
+    records_answers: so.Mapped[bool] = so.mapped_column(
+        default=False, server_default=sa.false()
+    )
 
     @property
     def is_guest(self) -> bool:
@@ -304,6 +309,9 @@ class Attempt(db.Model):
 
     question: so.Mapped[Question] = so.relationship()
     round_item: so.Mapped[RoundItem | None] = so.relationship(back_populates="attempt")
+    recording: so.Mapped[Recording | None] = so.relationship(
+        back_populates="attempt", uselist=False, passive_deletes=True
+    )
 
     @property
     def rating_label(self) -> str:
@@ -314,6 +322,42 @@ class Attempt(db.Model):
     def over_target(self) -> bool:
         """True when the answer took longer than the question's target."""
         return self.elapsed_seconds > self.question.target_seconds
+
+
+class Recording(db.Model):
+    """The audio of one spoken answer, with the delivery figures read from it.
+
+    It belongs to its attempt (whose owner is the recording's): moving or deleting
+    the attempt moves or deletes the recording.
+    """
+
+    __tablename__ = "recordings"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    attempt_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("attempts.id", ondelete="CASCADE"), unique=True
+    )
+    mime_type: so.Mapped[str] = so.mapped_column(sa.String(40))
+    size: so.Mapped[int]
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Loaded only when the audio is served or exported.
+    data: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary, deferred=True)
+    # The delivery figures (mockint.delivery), in seconds unless named otherwise.
+    duration: so.Mapped[float]
+    first_word: so.Mapped[float | None]
+    speaking: so.Mapped[float]
+    silence_share: so.Mapped[float]
+    pauses: so.Mapped[list[float]] = so.mapped_column(sa.JSON, default=list)
+    words_per_minute: so.Mapped[float]
+    # Loudness in equal slices, 0 to 1: the player's waveform.
+    outline: so.Mapped[list[float]] = so.mapped_column(sa.JSON, default=list)
+
+    attempt: so.Mapped[Attempt] = so.relationship(back_populates="recording")
+
+    @property
+    def long_pauses(self) -> list[float]:
+        """The pauses over two seconds."""
+        return [pause for pause in self.pauses if pause > LONG_PAUSE_SECONDS]
 
 
 class ReviewCard(db.Model):

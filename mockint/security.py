@@ -46,14 +46,19 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    # The microphone only for this site's own pages (recording answers).
+    "Permissions-Policy": "camera=(), microphone=(self), geolocation=()",
     # Name no software or version: nothing to look up in a vulnerability list.
     "Server": "mockint",
 }
 
 
 def _set_security_headers(response: Response) -> Response:
+    # A view may set a stricter policy of its own (the recorded audio's sandbox).
+    own_policy = response.headers.get("Content-Security-Policy")
     response.headers.update(SECURITY_HEADERS)
+    if own_policy:
+        response.headers["Content-Security-Policy"] = own_policy
     if "Cache-Control" not in response.headers and response.mimetype == "text/html":
         # Pages show personal history: keep them out of shared caches.
         response.headers["Cache-Control"] = "no-store"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import io
 import os
 import re
 import shutil
@@ -161,14 +162,23 @@ class Practice:
         rating: int | str,
         elapsed: float | str | None = 42.0,
         note: str = "",
+        recording: tuple[bytes, str] | None = None,
     ):  # noqa: ANN201
-        """Open a question and submit a rating for it."""
+        """Open a question and submit a rating for it, with a recording's bytes
+        and MIME type if given (as the page's recorder sends them)."""
         page = self.question_page(round_id, position)
         token = re.search(r'name="shown_token"[^>]*value="([^"]+)"', page)
         assert token, "no shown_token on the question page"
-        data = {"rating": rating, "note": note, "shown_token": token.group(1)}
+        data: dict[str, object] = {
+            "rating": rating,
+            "note": note,
+            "shown_token": token.group(1),
+        }
         if elapsed is not None:
             data["elapsed_seconds"] = elapsed
+        if recording is not None:
+            audio, mime_type = recording
+            data["recording"] = (io.BytesIO(audio), "answer", mime_type)
         return post(self.client, f"/rounds/{round_id}/{position}", data)
 
 

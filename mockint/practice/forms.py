@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     FloatField,
     HiddenField,
     RadioField,
@@ -144,6 +146,15 @@ class AnswerForm(FlaskForm):
         ],
     )
     shown_token = HiddenField()
+    # Filled by the page's recorder (mockint/static/js/recorder.js), checked by
+    # mockint.recordings.check_upload: a refused file re-renders this form.
+    recording = FileField("Recording of my answer")
+
+
+class RecordingChoiceForm(FlaskForm):
+    """Whether the question screen records spoken answers."""
+
+    records_answers = BooleanField("Record my spoken answers")
 
 
 class OutlineForm(FlaskForm):

@@ -38,6 +38,16 @@ from mockint.practice.forms import (
     QuestionFilterForm,
     StartRoundForm,
 )
+from mockint.recordings import (
+    MAX_RECORDING_BYTES,
+    MAX_RECORDING_SECONDS,
+    CheckedRecording,
+    RecordingRefused,
+    check_upload,
+    delivery_remarks,
+    store_recording,
+    used_bytes,
+)
 from mockint.rounds import (
     AlreadyAnswered,
     QuestionScreen,
@@ -215,7 +225,32 @@ def _render_question(
     screen: QuestionScreen, form: AnswerForm, status: int = 200
 ) -> tuple[str, int]:
     form.shown_token.data = _shown_serializer().dumps({"item": screen.item_id})
-    return render_template("practice/question.html", screen=screen, form=form), status
+    profile = current_profile()
+    page = render_template(
+        "practice/question.html",
+        screen=screen,
+        form=form,
+        can_record=current_app.config["RECORDING_QUOTA_BYTES"] > 0,
+        records_answers=bool(profile and profile.records_answers),
+        max_recording_seconds=MAX_RECORDING_SECONDS,
+        max_recording_bytes=MAX_RECORDING_BYTES,
+    )
+    return page, status
+
+
+def _checked_recording(form: AnswerForm, user_id: int) -> CheckedRecording | None:
+    """The answer's recording once checked, or None without one; a refused one
+    raises RecordingRefused."""
+    upload = form.recording.data
+    if upload is None:
+        return None
+    return check_upload(
+        upload.mimetype,
+        # One byte over the limit is enough to refuse it.
+        upload.stream.read(MAX_RECORDING_BYTES + 1),
+        used_bytes(db.session, user_id),
+        current_app.config["RECORDING_QUOTA_BYTES"],
+    )
 
 
 # The answer and outline forms check their CSRF token themselves (FlaskForm does)
@@ -248,7 +283,15 @@ def round_question(round_id: int, position: int) -> ResponseReturnValue:
     if not form.validate() or shown_at is None:
         return _render_question(QuestionScreen.of(round_, item), form, 400)
     try:
-        record_attempt(
+        recording = _checked_recording(form, round_.user_id)
+    except RecordingRefused as refused:
+        form.recording.errors = [
+            f"{refused.message} Your rating and note were not saved yet: submit "
+            "again to keep them without the recording."
+        ]
+        return _render_question(QuestionScreen.of(round_, item), form, refused.status)
+    try:
+        attempt = record_attempt(
             db.session,
             round_.user_id,
             item,
@@ -262,6 +305,8 @@ def round_question(round_id: int, position: int) -> ResponseReturnValue:
         db.session.rollback()
         round_, item = _round_item(round_id, position)
         return _render_answered(round_, item, form)
+    if recording is not None:
+        store_recording(db.session, attempt, recording)
     db.session.commit()
     return redirect(
         url_for("practice.round_question", round_id=round_id, position=position)
@@ -272,10 +317,13 @@ def _render_answered(
     round_: Round, item: RoundItem, lost: AnswerForm | None
 ) -> ResponseReturnValue:
     """The rated question with its guidance; `lost` is a refused second rating."""
+    recording = item.attempt.recording if item.attempt else None
     page = render_template(
         "practice/answered.html",
         round=round_,
         item=item,
+        recording=recording,
+        remarks=delivery_remarks(recording) if recording else [],
         next_item=next_unanswered(round_),
         outline=outline_for(db.session, round_.user_id, item.question_id),
         lost=lost,

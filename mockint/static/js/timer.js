@@ -103,6 +103,8 @@ class QuestionTimer {
     if (this.running) return;
     this.startedAt = performance.now();
     this.interval = setInterval(() => this.render(), 250);
+    // The recorder (recorder.js) follows the timer.
+    this.element.dispatchEvent(new CustomEvent("timer:start"));
     this.announce("Timer started");
     this.render();
   }
@@ -112,6 +114,7 @@ class QuestionTimer {
     this.accumulatedMs += performance.now() - this.startedAt;
     this.startedAt = null;
     clearInterval(this.interval);
+    this.element.dispatchEvent(new CustomEvent("timer:stop"));
     this.announce(`Timer stopped at ${spokenDuration(this.elapsedSeconds)}`);
     this.render();
   }

@@ -1,0 +1,311 @@
+"""Recordings of spoken answers: the checks an upload must pass, storing one with
+its delivery figures, the owner's quota, and the plain remarks shown beside them.
+
+Only the owner ever reaches a recording: every lookup here takes the owner's id.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+import av
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from mockint.delivery import Delivery, analyse, decode, loudness_outline
+from mockint.models import Attempt, Question, Recording
+
+MAX_RECORDING_BYTES = 16 * 1024 * 1024
+MAX_RECORDING_SECONDS = 20 * 60
+OUTLINE_POINTS = 120
+# What browsers' MediaRecorder makes: Opus in WebM (Chromium, Firefox) and AAC in
+# MP4 (Safari), each with the FFmpeg muxer it is stored through.
+MUXERS = {"audio/webm": "webm", "audio/mp4": "mp4"}
+EXTENSIONS = {"audio/webm": "webm", "audio/mp4": "m4a"}
+# The usual ranges; outside them a remark says so, as a suggestion.
+FIRST_WORD_AFTER = 5.0
+SLOWEST_USUAL_WPM = 110
+FASTEST_USUAL_WPM = 190
+MOST_USUAL_SILENCE = 0.25
+
+
+class RecordingRefused(Exception):
+    """An upload that cannot be stored; nothing was written."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedRecording:
+    """An upload that passed every check, ready to store with its attempt."""
+
+    mime_type: str
+    data: bytes
+    delivery: Delivery
+    outline: tuple[float, ...]
+
+
+def base_type(declared: str | None) -> str:
+    """The MIME type without its parameters, e.g. "audio/webm"."""
+    return (declared or "").split(";", 1)[0].strip().lower()
+
+
+def _container_matches(mime_type: str, head: bytes) -> bool:
+    """True when the file starts as its type says: an EBML header naming WebM, or
+    an MP4 `ftyp` box."""
+    if mime_type == "audio/webm":
+        return head.startswith(b"\x1a\x45\xdf\xa3") and b"webm" in head[:64]
+    return head[4:8] == b"ftyp"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def check_upload(
+    declared_type: str | None, data: bytes, used_bytes: int, quota_bytes: int
+) -> CheckedRecording:
+    """Check an uploaded recording and read its figures, or raise RecordingRefused.
+
+    The audio is stored remuxed: a browser's WebM has no duration or index, so a
+    player could neither show its length nor seek in it.
+    """
+    mime_type = base_type(declared_type)
+    if mime_type not in MUXERS:
+        raise RecordingRefused(
+            "Only audio recorded by the browser (WebM or MP4 audio) can be kept."
+        )
+    if not data:
+        raise RecordingRefused("The recording is empty: nothing was heard.")
+    if len(data) > MAX_RECORDING_BYTES:
+        raise RecordingRefused(
+            f"The recording is {_megabytes(len(data))}; the most one can be is "
+            f"{_megabytes(MAX_RECORDING_BYTES)}.",
+            413,
+        )
+    if not _container_matches(mime_type, data[:64]):
+        raise RecordingRefused(
+            f"The file is not the {mime_type.removeprefix('audio/').upper()} "
+            "recording it claims to be."
+        )
+    if used_bytes + len(data) > quota_bytes:
+        raise RecordingRefused(
+            f"Keeping this recording would go over your {_megabytes(quota_bytes)} "
+            f"for recordings ({_megabytes(used_bytes)} used). Delete some in "
+            "Settings to make room.",
+            413,
+        )
+    try:
+        samples = decode(data, max_seconds=MAX_RECORDING_SECONDS)
+        remuxed = _remuxed(data, MUXERS[mime_type])
+    except ValueError as error:
+        raise RecordingRefused(str(error)) from None
+    return CheckedRecording(
+        mime_type=mime_type,
+        data=remuxed,
+        delivery=analyse(samples),
+        outline=loudness_outline(samples, OUTLINE_POINTS),
+    )
+
+
+def _remuxed(data: bytes, muxer: str) -> bytes:
+    """The same audio packets in a fresh container with its duration and index."""
+    output = io.BytesIO()
+    try:
+        with av.open(io.BytesIO(data), mode="r") as source:
+            audio = source.streams.audio[0]
+            with av.open(output, mode="w", format=muxer) as target:
+                stream = target.add_stream_from_template(audio)
+                for packet in source.demux(audio):
+                    if packet.dts is None:  # the demuxer's end-of-stream marker
+                        continue
+                    packet.stream = stream
+                    target.mux(packet)
+    except (av.FFmpegError, IndexError, ValueError) as error:
+        raise ValueError("The audio could not be decoded.") from error
+    return output.getvalue()
+
+
+def store_recording(
+    session: Session, attempt: Attempt, checked: CheckedRecording
+) -> Recording:
+    """Keep a checked recording with the attempt it answers."""
+    delivery = checked.delivery
+    recording = Recording(
+        attempt=attempt,
+        mime_type=checked.mime_type,
+        size=len(checked.data),
+        data=checked.data,
+        duration=round(delivery.duration, 2),
+        first_word=delivery.first_word,
+        speaking=delivery.sounding,
+        silence_share=round(delivery.silence_share, 3),
+        pauses=list(delivery.pauses),
+        words_per_minute=round(delivery.words_per_minute, 1),
+        outline=list(checked.outline),
+    )
+    session.add(recording)
+    session.flush()
+    return recording
+
+
+def used_bytes(session: Session, user_id: int | None) -> int:
+    """How much the profile's recordings take."""
+    if user_id is None:
+        return 0
+    return session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Recording.size), 0))
+        .join(Attempt, Attempt.id == Recording.attempt_id)
+        .where(Attempt.user_id == user_id)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingEntry:
+    """A recording as the settings page lists it (no audio)."""
+
+    id: int
+    question_key: str
+    question_text: str
+    created_at: datetime
+    duration: float
+    size: int
+
+
+def recordings_of(session: Session, user_id: int | None) -> list[RecordingEntry]:
+    """Every recording of the profile, newest first, without the audio."""
+    if user_id is None:
+        return []
+    rows = session.execute(
+        sa.select(
+            Recording.id,
+            Question.key,
+            Question.text,
+            Recording.created_at,
+            Recording.duration,
+            Recording.size,
+        )
+        .join(Attempt, Attempt.id == Recording.attempt_id)
+        .join(Question, Question.id == Attempt.question_id)
+        .where(Attempt.user_id == user_id)
+        .order_by(Recording.created_at.desc(), Recording.id.desc())
+    )
+    return [RecordingEntry(*row) for row in rows]
+
+
+def owned_recording(
+    session: Session, user_id: int | None, recording_id: int
+) -> Recording | None:
+    """The recording if it is the profile's, else None (to answer 404)."""
+    if user_id is None:
+        return None
+    return session.scalar(
+        sa.select(Recording)
+        .join(Attempt, Attempt.id == Recording.attempt_id)
+        .where(Recording.id == recording_id, Attempt.user_id == user_id)
+    )
+
+
+def delete_recording(session: Session, user_id: int | None, recording_id: int) -> bool:
+    """Delete one of the profile's recordings; False when it has no such one."""
+    recording = owned_recording(session, user_id, recording_id)
+    if recording is None:
+        return False
+    session.delete(recording)
+    return True
+
+
+def delete_all_recordings(session: Session, user_id: int) -> int:
+    """Delete every recording of the profile; return how many there were."""
+    owned = sa.select(Attempt.id).where(Attempt.user_id == user_id)
+    result = session.execute(
+        sa.delete(Recording).where(Recording.attempt_id.in_(owned))
+    )
+    return result.rowcount
+
+
+def recording_filename(question_key: str, recording: Recording) -> str:
+    """A download's name from the question and the day, e.g.
+    `tell-me-about-yourself-2026-11-26-17.webm` (the id keeps names apart)."""
+    day = recording.created_at.date().isoformat()
+    safe_key = "".join(c if c.isalnum() or c in "-_" else "-" for c in question_key)
+    return f"{safe_key}-{day}-{recording.id}.{EXTENSIONS[recording.mime_type]}"
+
+
+@dataclass(frozen=True, slots=True)
+class Remark:
+    """One delivery figure as shown: its value, what it means, and a suggestion
+    when it is outside the usual range."""
+
+    label: str
+    value: str
+    explanation: str
+    suggestion: str | None = None
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.0f} s" if value >= 10 else f"{value:.1f} s"
+
+
+def delivery_remarks(recording: Recording) -> list[Remark]:
+    """The figures of a recording in words, with suggestions where unusual."""
+    if recording.first_word is None:
+        return [
+            Remark(
+                "Speech",
+                "none heard",
+                "The recording holds no speech loud enough to measure: check the "
+                "microphone's level next time.",
+            )
+        ]
+    long_pauses = recording.long_pauses
+    rate = recording.words_per_minute
+    rate_suggestion = None
+    if rate > FASTEST_USUAL_WPM:
+        rate_suggestion = (
+            "Faster than most speakers: try a breath between points so each lands."
+        )
+    elif rate < SLOWEST_USUAL_WPM:
+        rate_suggestion = (
+            "Slower than most speakers: a little more pace keeps the listener with you."
+        )
+    return [
+        Remark(
+            "Time to first word",
+            _seconds(recording.first_word),
+            "From starting the recording to the first word.",
+            "A long silence before starting: opening with a one-line summary of your "
+            "answer buys thinking time."
+            if recording.first_word > FIRST_WORD_AFTER
+            else None,
+        ),
+        Remark(
+            "Speaking time",
+            f"{_seconds(recording.speaking)} of {_seconds(recording.duration)}, "
+            f"{recording.silence_share:.0%} silence",
+            "Time spent speaking, and the share of the recording that was silent.",
+            "Much of the answer was silence: note your points before answering, "
+            "so the pauses get shorter."
+            if recording.silence_share > MOST_USUAL_SILENCE
+            else None,
+        ),
+        Remark(
+            "Pauses over 2 seconds",
+            f"{len(long_pauses)}, longest {_seconds(max(long_pauses))}"
+            if long_pauses
+            else "none",
+            "Silences of more than two seconds once you had started.",
+        ),
+        Remark(
+            "Speaking rate",
+            f"about {rate:.0f} words a minute",
+            "Estimated from the syllables heard (de Jong and Wempe's method): an "
+            "approximation, not a count.",
+            rate_suggestion,
+        ),
+    ]
