@@ -25,6 +25,7 @@ from mockint.charts import (
 from mockint.identity import current_zone
 from mockint.memo import Remembered
 from mockint.models import LEVEL_LABELS, RATING_LABELS, utcnow
+from mockint.recordings import megabytes
 from mockint.rounds import FieldSummary
 from mockint.widgets import radio_options
 
@@ -382,7 +383,7 @@ def _is_value(arg: object) -> bool:
 
 def init_app(app: Flask) -> None:
     """Register the filters and label tables."""
-    for function in (duration, when, local_date, due_label, rating_word):
+    for function in (duration, megabytes, when, local_date, due_label, rating_word):
         app.add_template_filter(function)
     app.jinja_env.globals.update(
         RATING_LABELS=RATING_LABELS,

@@ -63,8 +63,12 @@ def _container_matches(mime_type: str, head: bytes) -> bool:
     return head[4:8] == b"ftyp"
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
+def megabytes(size: int) -> str:
+    """A size in megabytes as people read it: "500 MB", "3.2 MB", "0.4 MB"."""
+    value = size / (1024 * 1024)
+    if value.is_integer() or value >= 100:
+        return f"{value:,.0f} MB"
+    return f"{value:,.1f} MB"
 
 
 def check_upload(
@@ -84,8 +88,8 @@ def check_upload(
         raise RecordingRefused("The recording is empty: nothing was heard.")
     if len(data) > MAX_RECORDING_BYTES:
         raise RecordingRefused(
-            f"The recording is {_megabytes(len(data))}; the most one can be is "
-            f"{_megabytes(MAX_RECORDING_BYTES)}.",
+            f"The recording is {megabytes(len(data))}; the most one can be is "
+            f"{megabytes(MAX_RECORDING_BYTES)}.",
             413,
         )
     if not _container_matches(mime_type, data[:64]):
@@ -95,8 +99,8 @@ def check_upload(
         )
     if used_bytes + len(data) > quota_bytes:
         raise RecordingRefused(
-            f"Keeping this recording would go over your {_megabytes(quota_bytes)} "
-            f"for recordings ({_megabytes(used_bytes)} used). Delete some in "
+            f"Keeping this recording would go over your {megabytes(quota_bytes)} "
+            f"for recordings ({megabytes(used_bytes)} used). Delete some in "
             "Settings to make room.",
             413,
         )

@@ -188,7 +188,7 @@ def _streamed_webm(data: bytes) -> bytes:
             "audio/webm",
             lambda audio: audio + b"\0" * MAX_RECORDING_BYTES,
             413,
-            "the most one can be is 16.0 MB",
+            "the most one can be is 16 MB",
         ),
     ],
     ids=["text", "video", "renamed-text", "webm-called-mp4", "broken", "oversize"],

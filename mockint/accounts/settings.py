@@ -46,8 +46,9 @@ from mockint.portability import (
     import_profile,
     prepare_import,
 )
-from mockint.practice.forms import level_choices
+from mockint.practice.forms import PostOnlyForm, RecordingChoiceForm, level_choices
 from mockint.practice_days import change_zone
+from mockint.recordings import recordings_of
 from mockint.throttling import (
     import_limit,
     minutes_until,
@@ -137,6 +138,12 @@ def render_settings(
         level_form=level_form
         or LevelForm(formdata=None, level=(profile.level or "") if profile else ""),
         login_sessions=sessions_of(db.session, profile.id, utcnow()) if profile else [],
+        recordings=recordings_of(db.session, profile.id if profile else None),
+        recording_quota=current_app.config["RECORDING_QUOTA_BYTES"],
+        recording_choice=RecordingChoiceForm(
+            formdata=None, records_answers=bool(profile and profile.records_answers)
+        ),
+        post_form=PostOnlyForm(),
         current_session_id=current_session_id(),
         end_form=ConfirmForm(),
     ), status
