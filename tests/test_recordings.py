@@ -4,6 +4,7 @@ message, private to their owner, and deletable from the settings page."""
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections.abc import Iterator
 
@@ -12,6 +13,8 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mockint.delivery import Delivery
 from mockint.extensions import db
@@ -19,6 +22,7 @@ from mockint.models import Attempt, Recording, User
 from mockint.recordings import (
     MAX_RECORDING_BYTES,
     CheckedRecording,
+    RecordingRefused,
     check_upload,
     delivery_remarks,
 )
@@ -397,3 +401,26 @@ def test_a_profile_deleted_takes_its_recordings(
         db.session.delete(user)
         db.session.commit()
     assert _counts(app) == (0, 0)
+
+
+REAL_WEBM = encoded(answer(), "webm", "libopus")
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None)
+@given(
+    cut=st.integers(min_value=4, max_value=len(REAL_WEBM)),
+    noise=st.binary(max_size=2000),
+    mime_type=st.sampled_from(["audio/webm", "audio/mp4", "audio/webm;codecs=opus"]),
+)
+def test_damaged_recordings_are_refused_clearly_or_kept(
+    cut: int, noise: bytes, mime_type: str
+) -> None:
+    """A real recording with its tail replaced by random bytes never raises
+    anything but a refusal with a message."""
+    try:
+        checked = check_upload(mime_type, REAL_WEBM[:cut] + noise, 0, 10**9)
+    except RecordingRefused as refused:
+        assert refused.status in (400, 413) and refused.message
+    else:
+        assert checked.data

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -31,8 +31,8 @@ def chromium_path() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """One headless Chromium for the whole run (fails, never skips, on CI)."""
+def playwright() -> Iterator[object]:
+    """Playwright with Debian's Chromium at hand (fails, never skips, on CI)."""
     path = chromium_path()
     try:
         from playwright.sync_api import sync_playwright
@@ -44,9 +44,28 @@ def browser() -> Iterator[object]:
             pytest.fail(message)
         pytest.skip(message)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        yield playwright
+
+
+def launch_chromium(playwright: object, extra_args: list[str] | None = None) -> object:
+    """A headless Chromium with the usual flags and any extra ones."""
+    return playwright.chromium.launch(
+        executable_path=chromium_path(), args=CHROMIUM_ARGS + (extra_args or [])
+    )
+
+
+@pytest.fixture(scope="session")
+def chromium_with(playwright: object) -> Callable[[list[str]], object]:
+    """Launch another Chromium with extra flags (a fake microphone, say)."""
+    return lambda extra_args: launch_chromium(playwright, extra_args)
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: object) -> Iterator[object]:
+    """One headless Chromium for the whole run."""
+    browser = launch_chromium(playwright)
+    yield browser
+    browser.close()
 
 
 class LiveServer:
