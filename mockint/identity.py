@@ -216,6 +216,12 @@ def merge_guest_into(guest_id: int, account_id: int) -> int:
         )
         .values(user_id=account_id)
     )
+    # Recordings belong to their attempts and so have moved; the choice to record
+    # moves with them if the guest had made it.
+    if guest.records_answers:
+        db.session.execute(
+            db.update(User).where(User.id == account_id).values(records_answers=True)
+        )
     db.session.delete(guest)
     db.session.flush()
     rebuild_cards(db.session, account_id)  # the two histories interleave in time

@@ -424,3 +424,19 @@ def test_damaged_recordings_are_refused_clearly_or_kept(
         assert refused.status in (400, 413) and refused.message
     else:
         assert checked.data
+
+
+def test_merging_a_guest_into_an_account_keeps_its_recordings(
+    app: Flask, client: FlaskClient, practice: Practice, auth: Auth, webm: bytes
+) -> None:
+    make_user(app)
+    post(client, "/recordings/choice", {"records_answers": "y"})
+    _answer_recorded(practice, webm)
+    (recording_id,) = _recording_ids(app)
+    auth.login()
+    post(client, "/account/merge", {"choice": "merge"})
+    assert client.get(f"/recordings/{recording_id}").status_code == 200
+    with app.app_context():
+        account = db.session.scalars(sa.select(User)).one()
+        assert account.username == "ada"
+        assert account.records_answers  # the guest's choice came along
