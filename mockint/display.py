@@ -87,6 +87,21 @@ def when(moment: datetime | None) -> str:
     return local.strftime("%d %b %Y, %H:%M")
 
 
+def ago(moment: datetime) -> str:
+    """How long ago, in the words people use: "today", "3 weeks ago"."""
+    zone, today = _zone_and_today()
+    days = (today - moment.astimezone(zone).date()).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    # Weeks from two weeks on, months from two months, years from two years.
+    for unit, length in (("year", 365), ("month", 30), ("week", 7)):
+        if days >= 2 * length:
+            return f"{days // length} {unit}s ago"
+    return f"{days} days ago"
+
+
 def local_date(moment: datetime | None) -> str:
     """Format a timestamp as a date in the user's zone."""
     if moment is None:
@@ -383,7 +398,15 @@ def _is_value(arg: object) -> bool:
 
 def init_app(app: Flask) -> None:
     """Register the filters and label tables."""
-    for function in (duration, megabytes, when, local_date, due_label, rating_word):
+    for function in (
+        duration,
+        megabytes,
+        when,
+        ago,
+        local_date,
+        due_label,
+        rating_word,
+    ):
         app.add_template_filter(function)
     app.jinja_env.globals.update(
         RATING_LABELS=RATING_LABELS,

@@ -22,10 +22,12 @@ from mockint.catalogue import QuestionEntry, current_catalogue
 from mockint.localtime import end_of_local_day, local_today
 from mockint.models import (
     SHAKY_AT_MOST,
+    Attempt,
     Field,
     PracticeDayTotal,
     PracticeWeek,
     Question,
+    Recording,
     ReviewCard,
     UTCDateTime,
 )
@@ -101,11 +103,20 @@ DAY_END = sa.bindparam("day_end", type_=UTCDateTime())
 
 
 def _question_filters(
-    in_field: bool, by_kind: bool, by_level: bool
+    in_field: bool, by_kind: bool, by_level: bool, recorded: bool = False
 ) -> list[sa.ColumnElement[bool]]:
     """Active questions the user may see, narrowed by the filters given, with
-    parameters (user_id, field_id, kind, level)."""
+    parameters (user_id, field_id, kind, level); `recorded` keeps the questions
+    the user has a recorded answer to."""
     filters = [Question.archived_at.is_(None), Question.visible_to(USER_ID)]
+    if recorded:
+        filters.append(
+            Question.id.in_(
+                sa.select(Attempt.question_id)
+                .join(Recording, Recording.attempt_id == Attempt.id)
+                .where(Attempt.user_id == USER_ID)
+            )
+        )
     if in_field:
         filters.append(Question.field_id == sa.bindparam("field_id"))
     if by_kind:
@@ -128,9 +139,11 @@ def _matching_cards(filters: list[sa.ColumnElement[bool]]) -> sa.Select:
 
 
 @cache
-def _counts_statement(in_field: bool, by_kind: bool, by_level: bool) -> sa.Select:
+def _counts_statement(
+    in_field: bool, by_kind: bool, by_level: bool, recorded: bool
+) -> sa.Select:
     """One row: the matching questions, and the user's cards on them by state."""
-    filters = _question_filters(in_field, by_kind, by_level)
+    filters = _question_filters(in_field, by_kind, by_level, recorded)
     card = _matching_cards(filters).subquery().c
     states = category_conditions(card.last_rating, card.stability)
 
@@ -150,12 +163,17 @@ def _counts_statement(in_field: bool, by_kind: bool, by_level: bool) -> sa.Selec
 
 @cache
 def _ranked_statement(
-    in_field: bool, by_kind: bool, by_level: bool, limited: bool, drill_first: bool
+    in_field: bool,
+    by_kind: bool,
+    by_level: bool,
+    recorded: bool,
+    limited: bool,
+    drill_first: bool,
 ) -> sa.Select:
     """The user's cards on the matching questions, weakest first (due and shaky
     ones before the rest when `drill_first`), the first `shown` when `limited`:
     the database ranks, so Python reads only the rows shown."""
-    filters = _question_filters(in_field, by_kind, by_level)
+    filters = _question_filters(in_field, by_kind, by_level, recorded)
     card = _matching_cards(filters).subquery().c
     # Recall once per card in a subquery of its own: the ranking and the order
     # both read it, and parsing the stored dates is most of its cost.
@@ -205,9 +223,12 @@ def _card_counts(
     field_id: int | None = None,
     kind: str | None = None,
     level: str | None = None,
+    recorded: bool = False,
 ) -> CardCounts:
     """How many questions match, and the user's cards on them by state."""
-    statement = _counts_statement(field_id is not None, bool(kind), bool(level))
+    statement = _counts_statement(
+        field_id is not None, bool(kind), bool(level), recorded
+    )
     parameters = _parameters(user_id, day_end, day_end, field_id, kind, level)
     row = session.connection().execute(statement, parameters).one()
     return CardCounts(*row)
@@ -223,11 +244,17 @@ def _ranked_cards(
     kind: str | None = None,
     level: str | None = None,
     drill_first: bool = False,
+    recorded: bool = False,
 ) -> list[CardRank]:
     """The user's cards on the matching questions, the first `shown` (all if
     None) weakest first."""
     statement = _ranked_statement(
-        field_id is not None, bool(kind), bool(level), shown is not None, drill_first
+        field_id is not None,
+        bool(kind),
+        bool(level),
+        recorded,
+        shown is not None,
+        drill_first,
     )
     parameters = _parameters(user_id, now, day_end, field_id, kind, level, shown)
     # Core on the session's connection: these are plain rows, and the ORM's
@@ -325,11 +352,21 @@ def drill_questions(
     field_id: int | None = None,
     kind: str | None = None,
     level: str | None = None,
+    recorded: bool = False,
 ) -> list[Question]:
     """The N questions to drill: due or shaky ones first, weakest leading."""
     day_end = end_of_local_day(now, zone)
     ranked = _ranked_cards(
-        session, user_id, now, day_end, count, field_id, kind, level, drill_first=True
+        session,
+        user_id,
+        now,
+        day_end,
+        count,
+        field_id,
+        kind,
+        level,
+        drill_first=True,
+        recorded=recorded,
     )
     return [item.question for item in _with_questions(session, ranked)]
 
@@ -363,12 +400,24 @@ def review_overview(
     field_id: int | None = None,
     kind: str | None = None,
     level: str | None = None,
+    recorded: bool = False,
 ) -> ReviewOverview:
     """Counts by state and the `shown` weakest questions (all if None): the cards
-    as rows, their questions from the catalogue."""
+    as rows, their questions from the catalogue; `recorded` keeps the questions
+    with a recorded answer."""
     day_end = end_of_local_day(now, zone)
-    found = _card_counts(session, user_id, day_end, field_id, kind, level)
-    ranked = _ranked_cards(session, user_id, now, day_end, shown, field_id, kind, level)
+    found = _card_counts(session, user_id, day_end, field_id, kind, level, recorded)
+    ranked = _ranked_cards(
+        session,
+        user_id,
+        now,
+        day_end,
+        shown,
+        field_id,
+        kind,
+        level,
+        recorded=recorded,
+    )
     counts = StateCounts(
         new=found.questions - found.practised,
         learning=found.learning,

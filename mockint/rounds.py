@@ -466,7 +466,7 @@ def question_history(
         session.scalars(
             sa.select(Attempt)
             .where(Attempt.user_id == user_id, Attempt.question_id == question_id)
-            .options(joinedload(Attempt.question))
+            .options(joinedload(Attempt.question), joinedload(Attempt.recording))
             .order_by(Attempt.answered_at, Attempt.id)
         )
     )

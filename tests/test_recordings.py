@@ -440,3 +440,44 @@ def test_merging_a_guest_into_an_account_keeps_its_recordings(
         account = db.session.scalars(sa.select(User)).one()
         assert account.username == "ada"
         assert account.records_answers  # the guest's choice came along
+
+
+def test_a_questions_history_plays_its_recordings_and_how_they_changed(
+    app: Flask, practice: Practice
+) -> None:
+    hesitant = np.concatenate([silence(6.0), answer()])
+    question_key = "al-one"
+    for audio in (hesitant, answer()):
+        started = post(practice.client, f"/questions/{question_key}/practice")
+        round_id = int(re.search(r"/rounds/(\d+)/1$", started.headers["Location"])[1])
+        practice.answer(
+            round_id, 1, 3, recording=(encoded(audio, "webm", "libopus"), "audio/webm")
+        )
+    page = _text(practice.client.get(f"/questions/{question_key}"))
+    assert "Recorded answers" in page
+    said = re.sub(r"<[^>]+>", "", page)
+    assert "First word: after 7.5 s, today; after 1.5 s now." in said
+    assert page.count('preload="none"') == 2
+    assert "player.js" in page
+
+
+def test_the_review_can_show_only_recorded_questions(
+    app: Flask, practice: Practice, webm: bytes
+) -> None:
+    round_id = practice.start_round(size=3)
+    practice.answer(round_id, 1, 1, recording=(webm, "audio/webm"))
+    practice.answer(round_id, 2, 1)
+    with app.app_context():
+        recorded_text, plain_text = (
+            db.session.scalar(
+                sa.select(Attempt).where(Attempt.round_item_id == item_id)
+            ).question.text
+            for item_id in (1, 2)
+        )
+    everything = _text(practice.client.get("/review"))
+    assert recorded_text in everything and plain_text in everything
+    only_recorded = _text(practice.client.get("/review?recorded=y"))
+    assert recorded_text in only_recorded
+    assert plain_text not in only_recorded
+    # The drill offered beside it keeps to the same questions.
+    assert re.search(r'name="recorded" type="hidden" value="y"', only_recorded)

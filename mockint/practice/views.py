@@ -44,6 +44,7 @@ from mockint.recordings import (
     CheckedRecording,
     RecordingRefused,
     check_upload,
+    delivery_changes,
     delivery_remarks,
     store_recording,
     used_bytes,
@@ -387,6 +388,12 @@ def _render_history(
     if outline_form is None:
         outline_form = OutlineForm(formdata=None, text=outline.text if outline else "")
     labels = [local_date(a.answered_at) for a in attempts]
+    # Newest first, each with its figures in words.
+    recorded = [
+        (attempt, delivery_remarks(attempt.recording))
+        for attempt in reversed(attempts)
+        if attempt.recording is not None
+    ]
     return render_template(
         "practice/history.html",
         question=question,
@@ -394,6 +401,11 @@ def _render_history(
         outline=outline,
         outline_form=outline_form,
         practise_form=PostOnlyForm(),
+        recorded=recorded,
+        changes=delivery_changes(recorded[-1][0].recording, recorded[0][0].recording)
+        if len(recorded) > 1
+        else [],
+        first_recorded_at=recorded[-1][0].answered_at if recorded else None,
         rating_chart=rating_lines(
             labels, [("Rating", [float(a.rating) for a in attempts])]
         )

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectChoice, SelectField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+)
 from wtforms.validators import InputRequired, Optional
 
 from mockint.banks import KINDS, LEVELS
@@ -35,6 +41,7 @@ class ReviewFilterForm(FlaskForm):
         choices=level_choices(),
         validators=[Optional()],
     )
+    recorded = BooleanField("Only questions I recorded")
 
     def set_fields(self, fields: Sequence[Field | FieldEntry]) -> None:
         """Offer the active fields."""
@@ -70,3 +77,4 @@ class DrillForm(FlaskForm):
     field = HiddenField()
     kind = HiddenField()
     level = HiddenField()
+    recorded = HiddenField()

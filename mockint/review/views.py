@@ -38,12 +38,14 @@ def _render_review(drill: DrillForm | None, status: int = 200) -> tuple[str, int
     filters = ReviewFilterForm(formdata=request.args)
     filters.set_fields(fields)
     field, kind, level = filters.selected(fields)
+    recorded = bool(filters.recorded.data)
     if drill is None:
         drill = DrillForm(
             formdata=None,
             field=field.slug if field else "",
             kind=kind or "",
             level=level or "",
+            recorded="y" if recorded else "",
         )
     profile = current_profile()
     if profile is None:
@@ -61,6 +63,7 @@ def _render_review(drill: DrillForm | None, status: int = 200) -> tuple[str, int
         field.id if field else None,
         kind,
         level,
+        recorded,
     )
     findings = interviewer_findings(db.session, profile.id, MISSED_POINTS_SHOWN)
     page = render_template(
@@ -72,7 +75,7 @@ def _render_review(drill: DrillForm | None, status: int = 200) -> tuple[str, int
         weakest=overview.weakest,
         show_all=show_all,
         ranked_total=overview.ranked_total,
-        filtered=bool(field or kind or level),
+        filtered=bool(field or kind or level or recorded),
         missed_points=findings.missed_points,
         calibration=findings.calibration,
     )
@@ -103,6 +106,7 @@ def drill() -> ResponseReturnValue:
         field.id if field else None,
         kind,
         level,
+        recorded=form.recorded.data == "y",
     )
     if not questions:
         flash("Nothing to drill yet: practise a few questions first.")
