@@ -55,7 +55,7 @@ def base_type(declared: str | None) -> str:
     return (declared or "").split(";", 1)[0].strip().lower()
 
 
-def _container_matches(mime_type: str, head: bytes) -> bool:
+def container_matches(mime_type: str, head: bytes) -> bool:
     """True when the file starts as its type says: an EBML header naming WebM, or
     an MP4 `ftyp` box."""
     if mime_type == "audio/webm":
@@ -92,7 +92,7 @@ def check_upload(
             f"{megabytes(MAX_RECORDING_BYTES)}.",
             413,
         )
-    if not _container_matches(mime_type, data[:64]):
+    if not container_matches(mime_type, data[:64]):
         raise RecordingRefused(
             f"The file is not the {mime_type.removeprefix('audio/').upper()} "
             "recording it claims to be."
@@ -109,6 +109,8 @@ def check_upload(
         remuxed = _remuxed(data, MUXERS[mime_type])
     except ValueError as error:
         raise RecordingRefused(str(error)) from None
+    if len(samples) == 0 or not remuxed:
+        raise RecordingRefused("The recording holds no audio: nothing was recorded.")
     return CheckedRecording(
         mime_type=mime_type,
         data=remuxed,
@@ -250,6 +252,44 @@ class Remark:
     value: str
     explanation: str
     suggestion: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One figure then and now, e.g. the first word after 6 s then, 1 s now."""
+
+    label: str
+    then: str
+    now: str
+
+
+def delivery_changes(first: Recording, latest: Recording) -> list[Change]:
+    """How the figures moved from the first recording to the latest, where both
+    heard speech."""
+    if first.first_word is None or latest.first_word is None:
+        return []
+    return [
+        Change(
+            "First word",
+            f"after {_seconds(first.first_word)}",
+            f"after {_seconds(latest.first_word)}",
+        ),
+        Change(
+            "Speaking rate",
+            f"about {first.words_per_minute:.0f} words a minute",
+            f"about {latest.words_per_minute:.0f}",
+        ),
+        Change(
+            "Silence",
+            f"{first.silence_share:.0%} of the answer",
+            f"{latest.silence_share:.0%}",
+        ),
+        Change(
+            "Pauses over 2 seconds",
+            str(len(first.long_pauses)),
+            str(len(latest.long_pauses)),
+        ),
+    ]
 
 
 def _seconds(value: float) -> str:
