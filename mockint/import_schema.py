@@ -22,15 +22,25 @@ from mockint.banks import (
     PERSONAL_ID_PREFIX,
     SLUG_PATTERN,
 )
+from mockint.delivery import MIN_PAUSE_SECONDS
 from mockint.interviewing.links import LINK_LIFETIMES_DAYS
 from mockint.interviewing.questions import MAX_QUESTIONS, METHODS
 from mockint.localtime import is_valid_zone
 from mockint.outlines import MAX_OUTLINE_LENGTH
 from mockint.own_questions import MAX_TEXT_LENGTH as MAX_QUESTION_LENGTH
+from mockint.recordings import (
+    MAX_RECORDING_BYTES,
+    MAX_RECORDING_SECONDS,
+    MUXERS,
+    OUTLINE_POINTS,
+)
 from mockint.rounds import MAX_ELAPSED_SECONDS, MAX_NOTE_LENGTH
 
 EXPORT_FORMAT = "mockint-export"
-EXPORT_VERSION = 1
+# Version 2 added the recordings' figures to attempts; version 1 files import
+# as they always did.
+EXPORT_VERSION = 2
+SUPPORTED_VERSIONS = (1, 2)
 
 # Sized for a heavy real user: 50 answers a day for five years is about 91,000
 # answers. An export takes 379 bytes per answer with its share of rounds, or 413
@@ -72,6 +82,10 @@ TIMED_BY = ("browser", "server", "debrief")
 RATED_BY = ("self", "interviewer")
 MAX_REF = 10**9
 NO_PLACE: tuple[None, None] = (None, None)  # an attempt outside any round
+# A recording's audio file inside the ZIP export: a plain name, never a path.
+RECORDING_FILE_PATTERN = re.compile(r"[\w-]{1,150}\.(?:webm|m4a)")
+MAX_PAUSES = int(MAX_RECORDING_SECONDS / MIN_PAUSE_SECONDS)
+MAX_WORDS_PER_MINUTE = 1_000
 
 # Lone surrogates cannot be encoded as UTF-8, and PostgreSQL refuses NUL.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -96,6 +110,24 @@ class RoundEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class ExportedRecording:
+    """A recorded answer's figures as the file lists them; its audio, when the
+    file came in a ZIP, is the archive's `recordings/<file>`."""
+
+    file: str
+    mime_type: str
+    size: int
+    created_at: datetime
+    duration: float
+    first_word: float | None
+    speaking: float
+    silence_share: float
+    pauses: tuple[float, ...]
+    words_per_minute: float
+    outline: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class AttemptEntry:
     """An answer as the file lists it; round and position are both set or None."""
 
@@ -109,6 +141,7 @@ class AttemptEntry:
     answered_at: datetime
     note: str
     rated_by: str = "self"
+    recording: ExportedRecording | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +269,10 @@ class ExportDocument:
         """Every field slug the file's rounds name."""
         return {entry.field for entry in self.rounds if entry.field is not None}
 
+    def recordings(self) -> list[ExportedRecording]:
+        """The recordings the file's answers carry, oldest answer first."""
+        return [entry.recording for entry in self.attempts if entry.recording]
+
 
 def parse_export(raw: bytes, now: datetime | None = None) -> ExportDocument:
     """Decode, parse and check an uploaded export file."""
@@ -261,7 +298,7 @@ def validate_export(data: object, now: datetime | None = None) -> ExportDocument
     if _deeper_than(data, MAX_DEPTH):
         raise ImportProblem([_TOO_DEEP])
     version = data.get("version")
-    if type(version) is not int or version != EXPORT_VERSION:
+    if type(version) is not int or version not in SUPPORTED_VERSIONS:
         raise ImportProblem([f"Export version {_shown(version)} is not supported."])
     checker = _Checker(latest=(now or datetime.now(UTC)) + CLOCK_SKEW)
     lists = {
@@ -332,6 +369,16 @@ def _deeper_than(data: object, limit: int) -> bool:
 _CONTAINERS = (dict, list)
 
 
+def _is_figure(value: object, most: float) -> bool:
+    """A finite number from 0 to `most` (JSON true is not 1)."""
+    return (
+        not isinstance(value, bool)
+        and isinstance(value, int | float)
+        and math.isfinite(value)
+        and 0 <= value <= most
+    )
+
+
 def _shown(value: object) -> str:
     """A value fit to quote in a message: short and always encodable."""
     if type(value) in (dict, list):
@@ -359,6 +406,7 @@ class _Checker:
         self.rounds_by_ref: dict[int, RoundEntry] = {}
         self.taken: set[tuple[int, int]] = set()  # (round, position) answered
         self.mock_refs: set[int] = set()
+        self.recording_files: set[str] = set()
 
     def add(self, where: str, message: str) -> None:
         self.problems.append(f"{where}: {message}")
@@ -530,6 +578,9 @@ class _Checker:
         answered_at = self.moment(entry.get("answered_at"), where, "answered_at")
         note = self.text(entry.get("note", ""), where, "note", MAX_NOTE_LENGTH)
         place = self.place(entry.get("round"), entry.get("position"), where, question)
+        recording = entry.get("recording")
+        if recording is not None:
+            recording = self.recording(recording, f"{where}, recording")
         if (
             len(self.problems) > count
             or question is None
@@ -554,6 +605,7 @@ class _Checker:
             answered_at=answered_at,
             note=note,
             rated_by=rated_by,
+            recording=recording,
         )
 
     def seconds(self, value: object, where: str) -> float | None:
@@ -569,6 +621,79 @@ class _Checker:
             )
             return None
         return float(value)
+
+    def recording(self, value: object, where: str) -> ExportedRecording | None:
+        """A recording's figures, and the name of its audio in the ZIP."""
+        entry = self.object(value, where)
+        if entry is None:
+            return None
+        count = len(self.problems)
+        file = self.text(
+            entry.get("file"), where, "file", 160, pattern=RECORDING_FILE_PATTERN
+        )
+        if file is not None and file in self.recording_files:
+            self.add(where, f"file {file} is named by an earlier recording")
+        elif file is not None:
+            self.recording_files.add(file)
+        mime_type = entry.get("mime_type")
+        if type(mime_type) is not str or mime_type not in MUXERS:
+            self.add(
+                where,
+                f"mime_type {_shown(mime_type)} must be one of {', '.join(MUXERS)}",
+            )
+        size = self.whole(entry.get("size"), where, "size", 1, MAX_RECORDING_BYTES)
+        created_at = self.moment(entry.get("created_at"), where, "created_at")
+        seconds = MAX_RECORDING_SECONDS
+        first_word = entry.get("first_word")  # None: no speech was heard
+        if first_word is not None:
+            first_word = self.figure(first_word, where, "first_word", seconds)
+        figures = {
+            name: self.figure(entry.get(name), where, name, most)
+            for name, most in (
+                ("duration", seconds),
+                ("speaking", seconds),
+                ("silence_share", 1),
+                ("words_per_minute", MAX_WORDS_PER_MINUTE),
+            )
+        }
+        pauses = self.figures(entry.get("pauses"), where, "pauses", seconds, MAX_PAUSES)
+        outline = self.figures(
+            entry.get("outline"), where, "outline", 1, OUTLINE_POINTS
+        )
+        if len(self.problems) > count:
+            return None
+        return ExportedRecording(
+            file=file,
+            mime_type=mime_type,
+            size=size,
+            created_at=created_at,
+            first_word=first_word,
+            pauses=pauses,
+            outline=outline,
+            **figures,
+        )
+
+    def figure(self, value: object, where: str, name: str, most: float) -> float:
+        if not _is_figure(value, most):
+            self.add(where, f"{name} must be a number from 0 to {most:,}")
+            return 0.0
+        return float(value)  # type: ignore[arg-type]
+
+    def figures(
+        self, value: object, where: str, name: str, most: float, count: int
+    ) -> tuple[float, ...]:
+        if (
+            type(value) is not list
+            or len(value) > count
+            or not all(_is_figure(figure, most) for figure in value)
+        ):
+            self.add(
+                where,
+                f"{name} must be a list of at most {count:,} numbers, "
+                f"each from 0 to {most:,}",
+            )
+            return ()
+        return tuple(float(figure) for figure in value)
 
     def place(
         self, ref: object, position: object, where: str, question: str | None
