@@ -1,21 +1,24 @@
-"""Your data is yours: export everything as JSON (attempts as CSV), import it back.
+"""Your data is yours: export everything as JSON (attempts as CSV), or as a ZIP
+with the recordings' audio too, and import either back.
 
 An import runs in two steps: `prepare_import` reads, checks and replays the file
-without the database (see import_schema), then `import_profile` writes it in one
-short transaction of bulk inserts.
+without the database (see import_schema and export_archive), then
+`import_profile` writes it in one short transaction of bulk inserts.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import IO, Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, selectinload, undefer
 
+from mockint.export_archive import is_archive, read_archive, write_archive
 from mockint.extensions import db
 from mockint.import_schema import (
     DEBRIEF_TEXTS,
@@ -37,6 +40,7 @@ from mockint.models import (
     Interview,
     InterviewItem,
     Question,
+    Recording,
     ReviewCard,
     Round,
     RoundItem,
@@ -46,6 +50,7 @@ from mockint.models import (
 )
 from mockint.own_questions import QuestionDraft, add_question
 from mockint.practice_days import add_answers
+from mockint.recordings import recording_filename
 from mockint.scheduling import replay
 
 NO_ROUND = (None, None)  # an attempt outside any exported round
@@ -71,9 +76,11 @@ def export_profile(session: Session, user: User) -> dict[str, Any]:
         for number, round_ in enumerate(rounds, start=1)
         for item in round_.items
     }
+    # The recording's figures come along, its audio (deferred) does not.
     attempts = session.execute(
-        sa.select(Attempt, Question.key)
+        sa.select(Attempt, Question.key, Recording)
         .join(Question, Question.id == Attempt.question_id)
+        .outerjoin(Recording, Recording.attempt_id == Attempt.id)
         .where(Attempt.user_id == user.id)
         .order_by(Attempt.answered_at, Attempt.id)
     ).all()
@@ -131,8 +138,9 @@ def _export_core(
                 "shown_at": _iso(attempt.shown_at),
                 "answered_at": _iso(attempt.answered_at),
                 "note": attempt.note,
+                **({"recording": _recording(key, recording)} if recording else {}),
             }
-            for attempt, key in attempts
+            for attempt, key, recording in attempts
         ],
         "cards": [
             {
@@ -161,6 +169,51 @@ def _export_core(
             for outline, key in outlines
         ],
     }
+
+
+def _recording(question_key: str, recording: Recording) -> dict[str, Any]:
+    """A recording's figures, and the name its audio has in the ZIP export."""
+    return {
+        "file": recording_filename(question_key, recording),
+        "mime_type": recording.mime_type,
+        "size": recording.size,
+        "created_at": _iso(recording.created_at),
+        "duration": recording.duration,
+        "first_word": recording.first_word,
+        "speaking": recording.speaking,
+        "silence_share": recording.silence_share,
+        "pauses": list(recording.pauses),
+        "words_per_minute": recording.words_per_minute,
+        "outline": list(recording.outline),
+    }
+
+
+def export_text(data: dict[str, Any]) -> str:
+    """An export as the JSON file holds it."""
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def write_profile_archive(session: Session, user: User, out: IO[bytes]) -> None:
+    """Write everything of one profile as a ZIP into `out`: the JSON export and
+    each recording's audio, loaded one at a time."""
+    text = export_text(export_profile(session, user))
+    recordings = session.execute(
+        sa.select(Recording, Question.key)
+        .join(Attempt, Attempt.id == Recording.attempt_id)
+        .join(Question, Question.id == Attempt.question_id)
+        .where(Attempt.user_id == user.id)
+        .options(undefer(Recording.data))
+        .order_by(Recording.id)
+        .execution_options(yield_per=1)
+    )
+    write_archive(
+        out,
+        text,
+        (
+            (recording_filename(key, recording), recording.data)
+            for recording, key in recordings
+        ),
+    )
 
 
 def export_preparation(session: Session, user: User) -> dict[str, Any]:
@@ -343,17 +396,32 @@ class PreparedImport:
 
     document: ExportDocument
     cards: dict[str, ReviewCard]  # by question key, not attached to any session
+    audio: dict[str, bytes] = field(default_factory=dict)  # by recording file
 
     @property
     def attempt_count(self) -> int:
         """How many answers the import adds."""
         return len(self.document.attempts)
 
+    @property
+    def recording_count(self) -> int:
+        """How many recordings the import adds (only a ZIP brings their audio)."""
+        return len(self.audio)
 
-def prepare_import(raw: bytes) -> PreparedImport:
-    """Parse and check an export file and compute its cards, with no database."""
-    document = parse_export(raw)
-    return PreparedImport(document, _replayed_cards(document.attempts))
+    @property
+    def recordings_left_out(self) -> int:
+        """Recordings the file names but whose audio it does not hold (a JSON)."""
+        return len(self.document.recordings()) - len(self.audio)
+
+
+def prepare_import(raw: bytes, recording_quota: int) -> PreparedImport:
+    """Parse and check an export, JSON or ZIP, and compute its cards, with no
+    database; a ZIP's recordings must fit in `recording_quota` bytes."""
+    if is_archive(raw):
+        document, audio = read_archive(raw, recording_quota)
+    else:
+        document, audio = parse_export(raw), {}
+    return PreparedImport(document, _replayed_cards(document.attempts), audio)
 
 
 def _replayed_cards(attempts: tuple[AttemptEntry, ...]) -> dict[str, ReviewCard]:
@@ -459,11 +527,13 @@ def import_profile(session: Session, user: User, prepared: PreparedImport) -> in
             )
         ],
     )
+    attempt_ids = _new_ids(session, Attempt, len(document.attempts))
     _insert(
         session,
         Attempt,
         [
             {
+                "id": attempt_id,
                 "user_id": user.id,
                 "question_id": question_ids[entry.question],
                 "round_item_id": item_id_of.get((entry.round, entry.position)),
@@ -475,9 +545,11 @@ def import_profile(session: Session, user: User, prepared: PreparedImport) -> in
                 "answered_at": entry.answered_at,
                 "note": entry.note,
             }
-            for entry in document.attempts  # oldest first: ids follow time
+            # oldest first: ids follow time
+            for entry, attempt_id in zip(document.attempts, attempt_ids, strict=True)
         ],
     )
+    _insert(session, Recording, _recording_rows(prepared, attempt_ids))
     _count_practice_days(session, user, document, question_ids)
     _insert(
         session,
@@ -507,6 +579,32 @@ def import_profile(session: Session, user: User, prepared: PreparedImport) -> in
     _insert_preparation(session, user.id, document, question_ids)
     _insert_mock_interviews(session, user.id, document, question_ids)
     return prepared.attempt_count
+
+
+def _recording_rows(prepared: PreparedImport, attempt_ids: list[int]) -> list[dict]:
+    """The recordings whose audio came with the file, as they were exported."""
+    rows = []
+    for entry, attempt_id in zip(prepared.document.attempts, attempt_ids, strict=True):
+        recording = entry.recording
+        if recording is None or recording.file not in prepared.audio:
+            continue
+        rows.append(
+            {
+                "attempt_id": attempt_id,
+                "mime_type": recording.mime_type,
+                "size": recording.size,
+                "created_at": recording.created_at,
+                "data": prepared.audio[recording.file],
+                "duration": recording.duration,
+                "first_word": recording.first_word,
+                "speaking": recording.speaking,
+                "silence_share": recording.silence_share,
+                "pauses": list(recording.pauses),
+                "words_per_minute": recording.words_per_minute,
+                "outline": list(recording.outline),
+            }
+        )
+    return rows
 
 
 def _count_practice_days(
@@ -716,9 +814,9 @@ def _insert(session: Session, model: type[db.Model], rows: list[dict]) -> None:
 
 def _new_ids(session: Session, model: type[db.Model], count: int) -> list[int]:
     """Ids for new rows that no concurrent writer can take."""
-    # Known ids let rounds, their items and the attempts pointing at the items
-    # go in as plain bulk inserts: RETURNING in parameter order made SQLite
-    # insert one row per statement.
+    # Known ids let rounds, their items, the attempts pointing at the items and
+    # the recordings pointing at the attempts go in as plain bulk inserts:
+    # RETURNING in parameter order made SQLite insert one row per statement.
     if count == 0:
         return []
     table = model.__table__

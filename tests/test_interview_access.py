@@ -339,6 +339,7 @@ FRIEND_MAY_OPEN = {
     "settings.page": "the friend's own settings",
     "settings.export_csv": "the friend's own (empty) export",
     "settings.export_json": "the friend's own (empty) export",
+    "settings.export_zip": "the friend's own (empty) export",
     "prepare.my_questions": "the friend's own private questions (none)",
     "prepare.add_own_question": "a form to add a private question of the friend's own",
     "prepare.debriefs": "the friend's own debriefs (none)",

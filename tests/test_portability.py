@@ -415,9 +415,9 @@ def test_nothing_is_queried_before_the_file_is_checked(
     events: list[str] = []
     real_prepare = settings_views.prepare_import
 
-    def prepare(raw: bytes):  # noqa: ANN202
+    def prepare(raw: bytes, recording_quota: int):  # noqa: ANN202
         events.append("checking")
-        prepared = real_prepare(raw)
+        prepared = real_prepare(raw, recording_quota)
         events.append("checked")
         return prepared
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import json
+import tempfile
+from collections.abc import Iterable
 from zoneinfo import available_timezones
 
 from flask import (
@@ -18,11 +19,13 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
+from werkzeug.wsgi import wrap_file
 from wtforms import SelectChoice, SelectField
 from wtforms.validators import AnyOf, InputRequired, ValidationError
 
 from mockint.accounts.forms import ChangePasswordForm, ConfirmForm
 from mockint.banks import LEVELS
+from mockint.export_archive import MAX_ARCHIVE_BYTES, write_archive
 from mockint.extensions import db
 from mockint.identity import (
     client_address,
@@ -43,12 +46,14 @@ from mockint.portability import (
     ImportProblem,
     attempts_csv,
     export_profile,
+    export_text,
     import_profile,
     prepare_import,
+    write_profile_archive,
 )
 from mockint.practice.forms import PostOnlyForm, RecordingChoiceForm, level_choices
 from mockint.practice_days import change_zone
-from mockint.recordings import recordings_of
+from mockint.recordings import MAX_RECORDING_BYTES, megabytes, recordings_of
 from mockint.throttling import (
     import_limit,
     minutes_until,
@@ -58,11 +63,17 @@ from mockint.throttling import (
 
 bp = Blueprint("settings", __name__, url_prefix="/account")
 
-IMPORT_MEGABYTES = MAX_IMPORT_BYTES // (1024 * 1024)
+IMPORT_BYTES = max(MAX_IMPORT_BYTES, MAX_ARCHIVE_BYTES)  # JSON or ZIP
+IMPORT_MEGABYTES = IMPORT_BYTES // (1024 * 1024)
 IMPORT_LIMITS = (
-    f"At most {IMPORT_MEGABYTES} MB, {MAX_ATTEMPTS:,} answers, {MAX_ROUNDS:,} "
-    f"rounds and {MAX_OUTLINES:,} outlines: room for 50 answers a day for five years."
+    f"A .json or .zip export. At most {IMPORT_MEGABYTES} MB, {MAX_ATTEMPTS:,} "
+    f"answers, {MAX_ROUNDS:,} rounds and {MAX_OUTLINES:,} outlines: room for 50 "
+    "answers a day for five years. A ZIP brings its recordings back too, each at "
+    f"most {megabytes(MAX_RECORDING_BYTES)} and all within your room for recordings."
 )
+# A ZIP export is built in memory up to this size, then in a temporary file: its
+# recordings may come to the whole quota.
+ZIP_IN_MEMORY_BYTES = 16 * 1024 * 1024
 
 
 def _zone_choices() -> list[SelectChoice]:
@@ -100,15 +111,16 @@ class ImportForm(FlaskForm):
     """Upload an export file."""
 
     file = FileField(
-        "mockint export (JSON)",
+        "mockint export (JSON or ZIP)",
         description=IMPORT_LIMITS,
         validators=[
             FileRequired("Choose an export file."),
             FileSize(
-                MAX_IMPORT_BYTES,
+                IMPORT_BYTES,
                 message=f"That file is larger than {IMPORT_MEGABYTES} MB.",
             ),
         ],
+        render_kw={"accept": ".json,.zip,application/json,application/zip"},
     )
 
 
@@ -188,7 +200,7 @@ def set_timezone() -> ResponseReturnValue:
     return redirect(url_for("settings.page"))
 
 
-def _download(body: str, mimetype: str, filename: str) -> Response:
+def _download(body: str | Iterable[bytes], mimetype: str, filename: str) -> Response:
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
@@ -201,8 +213,32 @@ def export_json() -> ResponseReturnValue:
     profile = current_profile()
     data = export_profile(db.session, profile) if profile else {}
     stamp = utcnow().strftime("%Y-%m-%d")
-    body = json.dumps(data, indent=2, ensure_ascii=False)
-    return _download(body, "application/json", f"mockint-export-{stamp}.json")
+    return _download(
+        export_text(data), "application/json", f"mockint-export-{stamp}.json"
+    )
+
+
+@bp.get("/export.zip")
+def export_zip() -> ResponseReturnValue:
+    """Download everything of mine as a ZIP: the JSON export and my recordings."""
+    profile = current_profile()
+    # Not a `with` block: the response closes the file once it is sent.
+    spool = tempfile.SpooledTemporaryFile(max_size=ZIP_IN_MEMORY_BYTES)  # noqa: SIM115
+    if profile:
+        write_profile_archive(db.session, profile, spool)
+    else:
+        write_archive(spool, export_text({}), ())
+    size = spool.tell()
+    spool.seek(0)
+    stamp = utcnow().strftime("%Y-%m-%d")
+    # wrap_file streams the file in blocks and closes (so deletes) it at the end.
+    response = _download(
+        wrap_file(request.environ, spool),
+        "application/zip",
+        f"mockint-export-{stamp}.zip",
+    )
+    response.content_length = size
+    return response
 
 
 @bp.get("/export.csv")
@@ -238,7 +274,9 @@ def import_json() -> ResponseReturnValue:
     record_event(db.session, limit, client_address(), now)
     db.session.commit()
     try:
-        prepared = prepare_import(form.file.data.read())
+        prepared = prepare_import(
+            form.file.data.read(), current_app.config["RECORDING_QUOTA_BYTES"]
+        )
     except ImportProblem as problem:
         return render_settings(
             import_form=form, import_problems=problem.problems, status=400
@@ -252,5 +290,18 @@ def import_json() -> ResponseReturnValue:
             import_form=form, import_problems=problem.problems, status=400
         )
     db.session.commit()
-    flash(f"Imported {count} answers with their rounds, cards and outlines.")
+    flash(_imported(count, prepared.recording_count, prepared.recordings_left_out))
     return redirect(url_for("review.review_page"))
+
+
+def _imported(answers: int, recordings: int, left_out: int) -> str:
+    """What an import brought, and the recordings a JSON file could not."""
+    message = f"Imported {answers} answers with their rounds, cards and outlines"
+    if recordings:
+        message += f", and {recordings} recordings"
+    if left_out:
+        message += (
+            f". The file names {left_out} recordings whose audio only the ZIP "
+            "export holds: the answers came without them"
+        )
+    return message + "."
