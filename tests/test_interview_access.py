@@ -29,6 +29,7 @@ from mockint.models import (
     LoginSession,
     Question,
     RateEvent,
+    Recording,
     User,
     utcnow,
 )
@@ -36,6 +37,7 @@ from mockint.outlines import save_outline
 from mockint.own_questions import QuestionDraft, add_question
 from mockint.upcoming import create_plan
 
+from sounds import answer, encoded
 from support import (
     Auth,
     Interviewer,
@@ -50,7 +52,8 @@ LINK_GONE = "This link is no longer valid"
 
 
 def _text(response) -> str:  # noqa: ANN001
-    return html.unescape(response.get_data(as_text=True))
+    # Some routes answer with bytes (an export's ZIP): read them as text too.
+    return html.unescape(response.get_data().decode("utf-8", "replace"))
 
 
 def _assert_link_gone(response) -> None:  # noqa: ANN001
@@ -379,11 +382,18 @@ def _make_candidate(app: Flask) -> Candidate:
     Auth(client).login("quokkasam")
     practice = Practice(client)
     round_id = practice.start_round("alpha-field", 3)
-    practice.answer(round_id, 1, 2, note="platypus note about my answer")
+    practice.answer(
+        round_id,
+        1,
+        2,
+        note="platypus note about my answer",
+        recording=(encoded(answer(), "webm", "libopus"), "audio/webm"),
+    )
     with app.app_context():
         user_id = db.session.scalar(
             sa.select(User.id).where(User.username == "quokkasam")
         )
+        recording_id = db.session.scalar(sa.select(Recording.id))
         asked = add_question(
             db.session,
             user_id,
@@ -447,6 +457,7 @@ def _make_candidate(app: Flask) -> Candidate:
         other_public_id=other_public_id,
         ids={
             "round_id": [round_id],
+            "recording_id": [recording_id],
             "debrief_id": [debrief_id],
             "plan_id": [plan_id],
             "session_id": [session_id],

@@ -16,6 +16,7 @@ from werkzeug.test import TestResponse
 from mockint.extensions import db
 from mockint.models import UpcomingInterview
 
+from sounds import answer, encoded
 from support import Auth, Practice, csrf_token, make_user
 
 
@@ -83,8 +84,16 @@ def practised_pages(app: Flask, headers: dict[str, str]) -> list[Visit]:
     assert Auth(client).login().status_code == 302
     practice = Practice(client)
     round_id = practice.start_round(size=3)
+    recording = (encoded(answer(), "webm", "libopus"), "audio/webm")
     for position, rating in [(1, 1), (2, 3), (3, 4)]:
-        response = practice.answer(round_id, position, rating, note="Slower")
+        response = practice.answer(
+            round_id,
+            position,
+            rating,
+            note="Slower",
+            # The first answer recorded: its player and figures are on the pages.
+            recording=recording if position == 1 else None,
+        )
         assert response.status_code == 302
     unfinished = practice.start_round(size=3)
     answered = client.get(f"/rounds/{round_id}/1").get_data(as_text=True)
@@ -100,12 +109,23 @@ def practised_pages(app: Flask, headers: dict[str, str]) -> list[Visit]:
     tour.get("history", f"/questions/{key.group(1)}")
     tour.get("review", "/review")
     tour.get("review, all and filtered", "/review?field=alpha-field&all=1")
+    tour.get("review, recorded only", "/review?recorded=y")
     tour.get("progress", "/review/progress")
     tour.get("settings", "/account/settings")
     tour.post(
         "question screen with errors",
         f"/rounds/{unfinished}/1",
         {"rating": "9", "elapsed_seconds": "-1", "shown_token": "forged"},
+        status=400,
+    )
+    tour.post(
+        "question screen with a refused recording",
+        f"/rounds/{unfinished}/1",
+        {
+            "rating": "2",
+            "shown_token": _shown_token(client, f"/rounds/{unfinished}/1"),
+            "recording": (io.BytesIO(b"not audio"), "answer.webm", "audio/webm"),
+        },
         status=400,
     )
     tour.post(
@@ -121,6 +141,11 @@ def practised_pages(app: Flask, headers: dict[str, str]) -> list[Visit]:
         status=400,
     )
     return tour.visits
+
+
+def _shown_token(client: FlaskClient, path: str) -> str:
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="shown_token"[^>]*value="([^"]+)"', page).group(1)
 
 
 def merge_page(app: Flask, headers: dict[str, str]) -> list[Visit]:

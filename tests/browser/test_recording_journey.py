@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
+from test_accessibility import violations
 
 from mockint.extensions import db
 from mockint.models import Recording
@@ -88,7 +89,11 @@ def answer_file(words_per_minute: int, folder: Path) -> tuple[Path, float]:
 
 
 def record_one_answer(
-    chromium_with: Callable[[list[str]], Browser], url: str, wav: Path, seconds: float
+    chromium_with: Callable[[list[str]], Browser],
+    url: str,
+    wav: Path,
+    seconds: float,
+    scheme: str,
 ) -> None:
     """Turn recording on, answer while the file plays, rate, and hear it back."""
     browser = chromium_with(
@@ -100,7 +105,7 @@ def record_one_answer(
         ],
     )
     try:
-        context = browser.new_context(base_url=url)
+        context = browser.new_context(base_url=url, color_scheme=scheme)
         context.grant_permissions(["microphone"])
         page = context.new_page()
         errors: list[str] = []
@@ -128,6 +133,7 @@ def _record_and_replay(page: Page, seconds: float) -> None:
     switch.check()
     meter = page.locator("[data-recorder-level]")
     expect(meter).to_be_visible()
+    assert violations(page) == []  # the switch and the level meter
     # The microphone opens with the switch and its file starts playing: start
     # the timer at once, so the recording holds the whole answer.
     page.get_by_role("button", name="Start timer").click()
@@ -163,6 +169,13 @@ def _record_and_replay(page: Page, seconds: float) -> None:
     expect(page.locator("[data-player-time]")).to_have_text(
         re.compile(r"^(\d+:\d\d) / \1$")
     )
+    assert violations(page) == []  # the player and the figures
+    page.get_by_role("link", name="This question's history").click()
+    expect(page.get_by_role("heading", name="Recorded answers")).to_be_visible()
+    assert violations(page) == []
+    page.goto("/account/settings#recordings")
+    expect(page.get_by_role("button", name=re.compile("^Delete all"))).to_be_visible()
+    assert violations(page) == []
 
 
 def test_recorded_answers_at_two_rates_give_their_figures(
@@ -172,11 +185,12 @@ def test_recorded_answers_at_two_rates_give_their_figures(
     tmp_path: Path,
 ) -> None:
     measured = {}
-    for words_per_minute in (120, 200):
+    # The first in light colours, the second in dark, each checked by axe.
+    for words_per_minute, scheme in ((120, "light"), (200, "dark")):
         wav, length = answer_file(words_per_minute, tmp_path)
         # Stop before the file's trailing silence runs out and the loop restarts.
         seconds = length - TRAILING_SILENCE + 2.0
-        record_one_answer(chromium_with, live_server.url, wav, seconds)
+        record_one_answer(chromium_with, live_server.url, wav, seconds, scheme)
         with app.app_context():
             recording = db.session.scalars(
                 sa.select(Recording).order_by(Recording.id.desc())
