@@ -92,10 +92,17 @@ class AnswerPlayer {
     const now = Math.min(this.audio.currentTime, duration);
     const share = duration ? now / duration : 0;
     this.played.setAttribute("width", String(share * this.width));
-    const label = `${formatSeconds(now)} / ${formatSeconds(duration)}`;
+    // The whole length rounded, as the page states it; the position counts up
+    // and reaches it at the end.
+    const total = Math.round(duration);
+    const position = this.audio.ended ? total : now;
+    const label = `${formatSeconds(position)} / ${formatSeconds(total)}`;
     this.time.textContent = label;
     this.wave.setAttribute("aria-valuenow", String(Math.round(now)));
-    this.wave.setAttribute("aria-valuetext", `${formatSeconds(now)} of ${formatSeconds(duration)}`);
+    this.wave.setAttribute(
+      "aria-valuetext",
+      `${formatSeconds(position)} of ${formatSeconds(total)}`,
+    );
     const playing = !this.audio.paused && !this.audio.ended;
     this.play.firstChild.textContent = playing ? "Pause" : "Play";
   }
