@@ -25,7 +25,7 @@ from mockint.charts import (
 from mockint.identity import current_zone
 from mockint.memo import Remembered
 from mockint.models import LEVEL_LABELS, RATING_LABELS, utcnow
-from mockint.recordings import megabytes
+from mockint.recordings import MAX_RECORDING_BYTES, MAX_RECORDING_SECONDS, megabytes
 from mockint.rounds import FieldSummary
 from mockint.widgets import radio_options
 
@@ -414,6 +414,8 @@ def init_app(app: Flask) -> None:
         KIND_LABELS=KIND_LABELS,
         DIFFICULTY_LABELS=DIFFICULTY_LABELS,
         CATEGORY_LABELS=CATEGORY_LABELS,
+        MAX_RECORDING_SECONDS=MAX_RECORDING_SECONDS,
+        MAX_RECORDING_BYTES=MAX_RECORDING_BYTES,
         sparkline_svg=sparkline_svg,
         ratings_figure=ratings_figure,
         calendar_figure=calendar_figure,

@@ -40,7 +40,6 @@ from mockint.practice.forms import (
 )
 from mockint.recordings import (
     MAX_RECORDING_BYTES,
-    MAX_RECORDING_SECONDS,
     CheckedRecording,
     RecordingRefused,
     check_upload,
@@ -233,8 +232,6 @@ def _render_question(
         form=form,
         can_record=current_app.config["RECORDING_QUOTA_BYTES"] > 0,
         records_answers=bool(profile and profile.records_answers),
-        max_recording_seconds=MAX_RECORDING_SECONDS,
-        max_recording_bytes=MAX_RECORDING_BYTES,
     )
     return page, status
 

@@ -1,209 +1,25 @@
-// Record the spoken answer while the timer runs, and send it with the rating.
-// The recording goes in the answer form's file input, so the rating and the
-// audio reach the server in one post and are kept together or not at all.
-// Without this script (or a microphone) the form works as before, unrecorded.
+// The question screen's recorder: it follows the timer, and the recording goes
+// in the answer form's file input, so the rating and the audio reach the server
+// in one post and are kept together or not at all. Without this script (or a
+// microphone) the form works as before, unrecorded.
+
+import { AnswerRecorder, sayCannotRecord, supportedFormat } from "./recording.js";
 
 const root = document.getElementById("recorder");
 const timer = document.getElementById("timer");
 const form = document.getElementById("answer-form");
 const input = form?.querySelector("[data-recording-input]");
-const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
-
-// What MediaRecorder makes, best first: Opus in WebM (Chromium, Firefox), AAC in
-// MP4 (Safari). The server accepts exactly these.
-const FORMATS = [
-  ["audio/webm;codecs=opus", "audio/webm", "webm"],
-  ["audio/webm", "audio/webm", "webm"],
-  ["audio/mp4;codecs=mp4a.40.2", "audio/mp4", "m4a"],
-  ["audio/mp4", "audio/mp4", "m4a"],
-];
-
-function supportedFormat() {
-  if (typeof window.MediaRecorder !== "function" || !navigator.mediaDevices?.getUserMedia) {
-    return null;
-  }
-  return FORMATS.find(([mimeType]) => MediaRecorder.isTypeSupported(mimeType)) ?? null;
-}
-
-function problemMessage(error) {
-  if (error?.name === "NotAllowedError" || error?.name === "SecurityError") {
-    return "The microphone was not allowed, so this answer is not recorded. Allow it in the browser's site settings to record.";
-  }
-  if (error?.name === "NotFoundError" || error?.name === "OverconstrainedError") {
-    return "No microphone was found, so this answer is not recorded.";
-  }
-  return "The microphone could not be started, so this answer is not recorded.";
-}
-
-class AnswerRecorder {
-  constructor(element, format) {
-    this.element = element;
-    this.format = format;
-    this.toggle = element.querySelector("[data-recorder-toggle]");
-    this.meterBox = element.querySelector("[data-recorder-meter]");
-    this.meter = element.querySelector("[data-recorder-level]");
-    this.status = element.querySelector("[data-recorder-status]");
-    this.maxSeconds = Number(element.dataset.maxSeconds);
-    this.maxBytes = Number(element.dataset.maxBytes);
-    this.stream = null;
-    this.recorder = null;
-    this.chunks = [];
-    this.recordedMs = 0;
-    this.resumedAt = null;
-    this.toggle.addEventListener("change", () => this.choose(this.toggle.checked));
-    timer.addEventListener("timer:start", () => this.start());
-    timer.addEventListener("timer:stop", () => this.pause());
-    element.hidden = false;
-    if (this.toggle.checked) this.openMicrophone();
-  }
-
-  get wanted() {
-    return this.toggle.checked;
-  }
-
-  get hasRecording() {
-    return this.recorder !== null && this.recorder.state !== "inactive";
-  }
-
-  say(message) {
-    this.status.textContent = message;
-  }
-
-  async choose(on) {
-    const body = new FormData();
-    if (on) body.set("records_answers", "y");
-    fetch(this.element.dataset.choiceUrl, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { Accept: "application/json", "X-CSRFToken": csrfToken },
-      body,
-    }).catch(() => {});
-    if (on) {
-      if (await this.openMicrophone()) {
-        this.say("Your answer is recorded while the timer runs.");
-        if (timer.querySelector("[data-timer-toggle]").getAttribute("aria-pressed") === "true") {
-          this.start();
-        }
-      }
-    } else {
-      this.discard();
-      this.closeMicrophone();
-      this.say("Recording is off.");
-    }
-  }
-
-  async openMicrophone() {
-    if (this.stream) return true;
-    try {
-      this.stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-    } catch (error) {
-      this.say(problemMessage(error));
-      return false;
-    }
-    this.showLevel();
-    return true;
-  }
-
-  closeMicrophone() {
-    this.stream?.getTracks().forEach((track) => track.stop());
-    this.stream = null;
-    this.audioContext?.close();
-    this.audioContext = null;
-    this.meterBox.hidden = true;
-  }
-
-  // The level meter: loudness of the microphone, so a silent one shows at once.
-  showLevel() {
-    const AudioContextClass = window.AudioContext || window.webkitAudioContext;
-    if (!AudioContextClass) return;
-    this.audioContext = new AudioContextClass();
-    const analyser = this.audioContext.createAnalyser();
-    analyser.fftSize = 1024;
-    this.audioContext.createMediaStreamSource(this.stream).connect(analyser);
-    const samples = new Float32Array(analyser.fftSize);
-    this.meterBox.hidden = false;
-    const draw = () => {
-      if (!this.audioContext) return;
-      analyser.getFloatTimeDomainData(samples);
-      let sum = 0;
-      for (const sample of samples) sum += sample * sample;
-      const rms = Math.sqrt(sum / samples.length);
-      // 60 dB of range, as the server's waveform uses.
-      const level = Math.max(0, Math.min(1, (20 * Math.log10(rms || 1e-6) + 60) / 60));
-      this.meter.value = level;
-      window.requestAnimationFrame(draw);
-    };
-    draw();
-  }
-
-  async start() {
-    if (!this.wanted || !(await this.openMicrophone())) return;
-    if (this.recorder?.state === "paused") {
-      this.recorder.resume();
-      this.resumedAt = performance.now();
-      this.say("Recording again.");
-      return;
-    }
-    if (this.recorder) return;
-    this.chunks = [];
-    this.recordedMs = 0;
-    this.recorder = new MediaRecorder(this.stream, { mimeType: this.format[0] });
-    this.recorder.addEventListener("dataavailable", (event) => {
-      if (event.data.size) this.chunks.push(event.data);
-    });
-    this.recorder.start(1000);
-    this.resumedAt = performance.now();
-    this.limitTimer = window.setInterval(() => this.checkLength(), 1000);
-    this.say("Recording your answer.");
-  }
-
-  get lengthMs() {
-    const running = this.recorder?.state === "recording" ? performance.now() - this.resumedAt : 0;
-    return this.recordedMs + running;
-  }
-
-  pause() {
-    if (this.recorder?.state !== "recording") return;
-    this.recordedMs = this.lengthMs;
-    this.recorder.pause();
-    this.say("Recording paused with the timer. Submit your rating to keep it.");
-  }
-
-  checkLength() {
-    if (this.recorder?.state === "recording" && this.lengthMs / 1000 >= this.maxSeconds) {
-      this.pause();
-      this.say(`Recording stopped at its longest, ${this.maxSeconds / 60} minutes; the timer runs on.`);
-    }
-  }
-
-  discard() {
-    window.clearInterval(this.limitTimer);
-    if (this.recorder && this.recorder.state !== "inactive") this.recorder.stop();
-    this.recorder = null;
-    this.chunks = [];
-  }
-
-  // Stop for good and hand over the audio as a file for the form.
-  finish() {
-    window.clearInterval(this.limitTimer);
-    const recorder = this.recorder;
-    return new Promise((resolve) => {
-      recorder.addEventListener(
-        "stop",
-        () => {
-          const [, type, extension] = this.format;
-          resolve(new File(this.chunks, `answer.${extension}`, { type: recorder.mimeType || type }));
-        },
-        { once: true },
-      );
-      recorder.stop();
-    });
-  }
-}
 
 const format = supportedFormat();
 if (root && timer && form && input && format) {
-  const recorder = new AnswerRecorder(root, format);
+  const toggle = timer.querySelector("[data-timer-toggle]");
+  const recorder = new AnswerRecorder(
+    root,
+    format,
+    () => toggle.getAttribute("aria-pressed") === "true",
+  );
+  timer.addEventListener("timer:start", () => recorder.start());
+  timer.addEventListener("timer:stop", () => recorder.pause());
   let sending = false;
   form.addEventListener("submit", async (event) => {
     if (sending || !recorder.hasRecording) return;
@@ -225,9 +41,5 @@ if (root && timer && form && input && format) {
     form.submit();
   });
 } else if (root && !format) {
-  // Say why there is no switch rather than leave a reader wondering.
-  root.hidden = false;
-  root.querySelector(".recorder-choice").hidden = true;
-  root.querySelector("[data-recorder-status]").textContent =
-    "This browser cannot record audio here, so answers are not recorded.";
+  sayCannotRecord(root);
 }
