@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from mockint.delivery import Delivery, analyse, decode, loudness_outline
-from mockint.models import Attempt, Question, Recording
+from mockint.models import Attempt, Interview, Question, Recording
 
 MAX_RECORDING_BYTES = 16 * 1024 * 1024
 MAX_RECORDING_SECONDS = 20 * 60
@@ -158,6 +158,25 @@ def store_recording(
     session.add(recording)
     session.flush()
     return recording
+
+
+def interview_answer(interview: Interview, position: int) -> Attempt:
+    """The rated answer at a position of an ended interview, still without a
+    recording, or RecordingRefused saying why none can be kept."""
+    if interview.status != "ended":
+        raise RecordingRefused("Recordings are kept once the interview has ended.", 409)
+    item = next((i for i in interview.items if i.position == position), None)
+    if item is None:
+        raise RecordingRefused("The interview has no such question.", 404)
+    if item.attempt is None:
+        raise RecordingRefused(
+            "Your interviewer did not rate that question, so its recording is not "
+            "kept.",
+            409,
+        )
+    if item.attempt.recording is not None:
+        raise RecordingRefused("That answer already has its recording.", 409)
+    return item.attempt
 
 
 def used_bytes(session: Session, user_id: int | None) -> int:

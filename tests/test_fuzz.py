@@ -398,6 +398,7 @@ class Fuzzer:
             "interviews.save_self_ratings_view": (
                 f"/interviews/{self.ended_id}/self-ratings"
             ),
+            "interviews.keep_recording": f"/interviews/{self.ended_id}/recordings",
         }
 
 
@@ -483,6 +484,7 @@ ENDPOINTS = sorted(
         "interviews.change_questions",
         "interviews.control",
         "interviews.save_self_ratings_view",
+        "interviews.keep_recording",
     ]
 )
 

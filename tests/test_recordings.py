@@ -4,6 +4,7 @@ message, private to their owner, and deletable from the settings page."""
 from __future__ import annotations
 
 import html
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -28,7 +29,16 @@ from mockint.recordings import (
 )
 
 from sounds import answer, encoded, silence
-from support import Auth, Interviewer, Interviews, Practice, make_app, make_user, post
+from support import (
+    Auth,
+    Interviewer,
+    Interviews,
+    Practice,
+    csrf_token,
+    make_app,
+    make_user,
+    post,
+)
 
 NOTE = "Lead with the outcome, then the numbers."
 
@@ -481,3 +491,87 @@ def test_the_review_can_show_only_recorded_questions(
     assert plain_text not in only_recorded
     # The drill offered beside it keeps to the same questions.
     assert re.search(r'name="recorded" type="hidden" value="y"', only_recorded)
+
+
+def _ended_interview(app: Flask, candidate: FlaskClient) -> tuple[str, Interviewer]:
+    """An interview of three questions: the first rated, the second asked but not
+    rated, then ended by the friend."""
+    public_id, link = Interviews(candidate).create()
+    friend = Interviewer(app, link)
+    friend.act("begin")
+    friend.score(1, 3)
+    friend.score(2, None, then="end")
+    return public_id, friend
+
+
+def _send_interview_recording(
+    client: FlaskClient, public_id: str, position: int, audio: bytes
+):  # noqa: ANN202
+    return client.post(
+        f"/interviews/{public_id}/recordings",
+        data={
+            "position": position,
+            "recording": (io.BytesIO(audio), "answer.webm", "audio/webm"),
+        },
+        headers={"X-CSRFToken": csrf_token(client), "Accept": "application/json"},
+    )
+
+
+def test_an_interview_answer_keeps_the_candidates_recording(
+    app: Flask, client: FlaskClient, webm: bytes
+) -> None:
+    public_id, friend = _ended_interview(app, client)
+    sent = _send_interview_recording(client, public_id, 1, webm)
+    assert sent.status_code == 201, sent.get_json()
+    (recording_id,) = _recording_ids(app)
+    with app.app_context():
+        recording = db.session.get(Recording, recording_id)
+        assert recording.attempt.rated_by == "interviewer"
+    summary = _text(client.get(f"/interviews/{public_id}/summary"))
+    assert "Hear your answer" in summary
+    assert f"/recordings/{recording_id}" in summary
+    # The friend's summary shows no recording, and the audio is not theirs.
+    friend_summary = _text(friend.client.get(f"/interviews/{public_id}/summary"))
+    assert "Hear your answer" not in friend_summary
+    assert "/recordings/" not in friend_summary
+    assert friend.client.get(f"/recordings/{recording_id}").status_code == 404
+    again = _send_interview_recording(client, public_id, 1, webm)
+    assert again.status_code == 409
+    assert _recording_ids(app) == [recording_id]
+
+
+@pytest.mark.parametrize(
+    ("position", "status", "message"),
+    [(2, 409, "did not rate that question"), (9, 404, "no such question")],
+)
+def test_an_interview_recording_without_a_rated_answer_is_refused(
+    app: Flask,
+    client: FlaskClient,
+    webm: bytes,
+    position: int,
+    status: int,
+    message: str,
+) -> None:
+    public_id, _friend = _ended_interview(app, client)
+    sent = _send_interview_recording(client, public_id, position, webm)
+    assert sent.status_code == status
+    assert message in sent.get_json()["error"]
+    assert _recording_ids(app) == []
+
+
+def test_an_interview_recording_waits_for_the_end_and_its_candidate(
+    app: Flask, client: FlaskClient, webm: bytes
+) -> None:
+    public_id, link = Interviews(client).create()
+    friend = Interviewer(app, link)
+    friend.act("begin")
+    friend.score(1, 3)
+    early = _send_interview_recording(client, public_id, 1, webm)
+    assert early.status_code == 409
+    assert "once the interview has ended" in early.get_json()["error"]
+    friend.act("end")
+    # The friend cannot add a recording to the candidate's answers.
+    assert (
+        _send_interview_recording(friend.client, public_id, 1, webm).status_code == 404
+    )
+    assert _recording_ids(app) == []

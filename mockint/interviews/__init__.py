@@ -14,4 +14,4 @@ bp = Blueprint("interviews", __name__)
 
 def register_views() -> None:
     """Import the view modules so their routes attach to the blueprint."""
-    from mockint.interviews import conduct, setup, shared  # noqa: F401
+    from mockint.interviews import conduct, recordings, setup, shared  # noqa: F401

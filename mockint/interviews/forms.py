@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from wtforms import (
@@ -180,6 +181,15 @@ class PickerChangeForm(FlaskForm):
         """The position the change applies to, if a valid number."""
         value = self.position.data or ""
         return int(value) if value.isdigit() and len(value) < 4 else None
+
+
+class InterviewRecordingForm(FlaskForm):
+    """One recorded answer of the candidate's, sent when the interview ends."""
+
+    position = IntegerField(
+        validators=[InputRequired(), NumberRange(min=1, max=MAX_QUESTIONS)]
+    )
+    recording = FileField(validators=[FileRequired("No recording was sent.")])
 
 
 ACTIONS = frozenset({"begin", "timer", "reveal", "save", "next", "previous", "end"})

@@ -6,7 +6,16 @@ import random
 import secrets
 
 import segno
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
@@ -237,6 +246,9 @@ def candidate(public_id: str) -> ResponseReturnValue:
         links=links_of(db.session, interview),
         now=utcnow(),
         post_form=PostOnlyForm(),
+        can_record=current_app.config["RECORDING_QUOTA_BYTES"] > 0,
+        # The interview is the profile's own, so there is a profile.
+        records_answers=current_profile().records_answers,
     )
     return page, 200, PRIVATE_HEADERS
 

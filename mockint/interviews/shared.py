@@ -32,6 +32,7 @@ from mockint.interviews.forms import self_ratings_from
 from mockint.interviews.poll import is_current, state_headers
 from mockint.login_sessions import hash_token as hash_session_token
 from mockint.models import RATING_LABELS, Interview, utcnow
+from mockint.recordings import delivery_remarks
 from mockint.throttling import (
     link_guess_limit,
     minutes_until,
@@ -151,10 +152,20 @@ def render_summary(
     interview: Interview, is_candidate: bool, error: str | None = None
 ) -> ResponseReturnValue:
     """The summary page (with the self-rating form for the candidate)."""
+    # The candidate's own recordings, by position: never the interviewer's to hear.
+    recorded = {
+        item.position: (
+            item.attempt.recording,
+            delivery_remarks(item.attempt.recording),
+        )
+        for item in interview.items
+        if is_candidate and item.attempt and item.attempt.recording
+    }
     page = render_template(
         "interviews/summary.html",
         interview=interview,
         is_candidate=is_candidate,
+        recorded=recorded,
         calibration=calibration_of(interview.items),
         rating_labels=RATING_LABELS,
         error=error,

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 from test_accessibility import violations
+from test_interview_journey import open_link, set_up, wait_for_modules
 
 from mockint.extensions import db
 from mockint.models import Recording
@@ -222,3 +223,75 @@ def test_a_refused_microphone_says_so_and_the_answer_still_saves(page: Page) -> 
     page.get_by_role("button", name="Submit rating").click()
     expect(page.locator(".result .rating")).to_have_text("Shaky")
     expect(page.get_by_role("heading", name="Hear your answer")).to_have_count(0)
+
+
+def test_a_friend_interview_records_the_candidates_answer(
+    app: Flask,
+    browser: Browser,
+    chromium_with: Callable[[list[str]], Browser],
+    live_server: object,
+    tmp_path: Path,
+) -> None:
+    """The candidate's screen records while the interviewer's clock runs; when
+    the interview ends the answer's recording joins the interviewer's rating,
+    for the candidate's ears only."""
+    wav, length = answer_file(160, tmp_path)
+    microphone = chromium_with(
+        [
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={wav}",
+        ]
+    )
+    friend_context = browser.new_context(base_url=live_server.url)
+    try:
+        context = microphone.new_context(base_url=live_server.url)
+        context.grant_permissions(["microphone", "clipboard-read", "clipboard-write"])
+        candidate = context.new_page()
+        errors: list[str] = []
+        candidate.on("pageerror", lambda error: errors.append(str(error)))
+        link, screen = set_up(candidate, count=3, show_text=True)
+        candidate.goto(screen)
+        wait_for_modules(candidate, "live")
+        interviewer = friend_context.new_page()
+        open_link(interviewer, link)
+        interviewer.get_by_role("button", name="Begin the interview").click()
+        wait_for_modules(interviewer, "live", "interviewer")
+
+        # The candidate's screen reloads into the question, with the switch.
+        switch = candidate.get_by_role("switch", name="Record my answer")
+        switch.check()
+        expect(candidate.locator("[data-recorder-level]")).to_be_visible()
+        interviewer.get_by_role("button", name="Start the clock").click()
+        status = candidate.locator("[data-recorder-status]")
+        expect(status).to_have_text("Recording your answer.", timeout=3000)
+        candidate.wait_for_timeout((length - TRAILING_SILENCE + 1) * 1000)
+        interviewer.get_by_role("button", name="Stop the clock").click()
+        expect(status).to_contain_text("Recording paused with the clock", timeout=3000)
+        interviewer.get_by_label("Solid", exact=True).check()
+        expect(interviewer.locator("[data-save-status]")).to_have_text("Saved.")
+        interviewer.get_by_role("button", name="End the interview now").click()
+
+        expect(
+            candidate.get_by_role("heading", name="How your interview went")
+        ).to_be_visible(timeout=10_000)  # after the recording went up
+        expect(
+            candidate.get_by_role("heading", name="Hear your answer")
+        ).to_be_visible()
+        candidate.get_by_role("button", name="Play your answer to question 1").click()
+        expect(
+            candidate.get_by_role("button", name="Pause your answer to question 1")
+        ).to_be_visible()
+        expect(
+            interviewer.get_by_role("heading", name="Thank you for interviewing Sam")
+        ).to_be_visible()
+        expect(interviewer.get_by_text("Hear your answer")).to_have_count(0)
+        assert errors == [], errors
+    finally:
+        friend_context.close()
+        microphone.close()
+    with app.app_context():
+        recording = db.session.scalars(sa.select(Recording)).one()
+        assert recording.attempt.rated_by == "interviewer"
+        assert recording.attempt.rating == 3
+        assert recording.long_pauses == [pytest.approx(PLANTED_PAUSE, abs=0.5)]

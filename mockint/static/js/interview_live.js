@@ -96,7 +96,7 @@ class LiveInterview {
   }
 
   apply(state, ours) {
-    if (!state || typeof state.version !== "number") return;
+    if (!state || typeof state.version !== "number" || this.leaving) return;
     if (state.version < this.version) return; // an older answer arriving late
     if (!ours && document.documentElement.dataset.interviewSending === "true") return;
     const moved = state.status !== this.status || state.position !== this.position();
@@ -105,7 +105,7 @@ class LiveInterview {
     // A page with nothing typed on it may follow a change of status by reloading.
     if (this.role === "candidate" || ours || this.status === "ready") {
       if (state.status !== this.status) {
-        window.location.reload(); // began or ended: the page itself changes
+        this.leave(state.status); // began or ended: the page itself changes
         return;
       }
     } else if (moved) {
@@ -116,6 +116,17 @@ class LiveInterview {
     this.render(state);
   }
 
+  // Reload once whatever must finish first has (the candidate's recordings
+  // going up when the interview ends).
+  leave(status) {
+    this.leaving = true;
+    const pending = [];
+    this.element.dispatchEvent(
+      new CustomEvent("interview:leaving", { detail: { status, pending } }),
+    );
+    Promise.allSettled(pending).then(() => window.location.reload());
+  }
+
   position() {
     return Number(this.element.dataset.position || "0");
   }
@@ -124,6 +135,12 @@ class LiveInterview {
     if (state.timer) this.setClock(state.timer.elapsed, state.timer.running);
     if (this.role !== "candidate") return;
     this.element.dataset.position = String(state.position);
+    // The recorder (interview_recorder.js) follows the question and its clock.
+    this.element.dispatchEvent(
+      new CustomEvent("interview:clock", {
+        detail: { position: state.position, running: Boolean(state.timer?.running) },
+      }),
+    );
     this.targetSeconds = state.target_seconds;
     if (this.progress) this.progress.textContent = `Question ${state.position} of ${state.count}`;
     if (this.target && state.target_seconds !== null) {
