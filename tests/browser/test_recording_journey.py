@@ -127,6 +127,8 @@ def wait_until(page: Page, condition: str, seconds: float) -> None:
 
 
 def _record_and_replay(page: Page, seconds: float) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     page.goto("/fields/alpha-field")
     page.get_by_role("button", name="Practise this one").first.click()
     switch = page.get_by_role("switch", name="Record my answer")
@@ -151,6 +153,9 @@ def _record_and_replay(page: Page, seconds: float) -> None:
     expect(page.get_by_role("heading", name="Hear your answer")).to_be_visible()
     play = page.get_by_role("button", name="Play your recorded answer")
     expect(page.locator("audio")).to_have_attribute("preload", "none")
+    # The page weighs what it did without a recording: the audio waits for Play.
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in requested if re.search(r"/recordings/\d+$", url)]
     # The keyboard alone: the speed, then play from the waveform's slider.
     faster = page.get_by_role("button", name="1.5×")
     faster.focus()
@@ -167,6 +172,7 @@ def _record_and_replay(page: Page, seconds: float) -> None:
     ).to_be_visible()
     wait_until(page, "document.querySelector('audio').ended", 15)
     expect(play).to_be_visible()  # back to "Play" at the end
+    assert [url for url in requested if re.search(r"/recordings/\d+$", url)]
     expect(page.locator("[data-player-time]")).to_have_text(
         re.compile(r"^(\d+:\d\d) / \1$")
     )
