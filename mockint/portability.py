@@ -26,6 +26,7 @@ from mockint.import_schema import (
     EXPORT_VERSION,
     AttemptEntry,
     ExportDocument,
+    ExportedRecording,
     ImportProblem,
     parse_export,
 )
@@ -171,6 +172,27 @@ def _export_core(
     }
 
 
+# The delivery figures a recording carries in an export, named as in the model.
+RECORDING_FIGURES = (
+    "duration",
+    "first_word",
+    "speaking",
+    "silence_share",
+    "pauses",
+    "words_per_minute",
+    "outline",
+)
+
+
+def _figures(recording: Recording | ExportedRecording) -> dict[str, Any]:
+    """A recording's figures as plain values (lists, not tuples)."""
+    values = {name: getattr(recording, name) for name in RECORDING_FIGURES}
+    return {
+        name: list(value) if isinstance(value, tuple | list) else value
+        for name, value in values.items()
+    }
+
+
 def _recording(question_key: str, recording: Recording) -> dict[str, Any]:
     """A recording's figures, and the name its audio has in the ZIP export."""
     return {
@@ -178,13 +200,7 @@ def _recording(question_key: str, recording: Recording) -> dict[str, Any]:
         "mime_type": recording.mime_type,
         "size": recording.size,
         "created_at": _iso(recording.created_at),
-        "duration": recording.duration,
-        "first_word": recording.first_word,
-        "speaking": recording.speaking,
-        "silence_share": recording.silence_share,
-        "pauses": list(recording.pauses),
-        "words_per_minute": recording.words_per_minute,
-        "outline": list(recording.outline),
+        **_figures(recording),
     }
 
 
@@ -595,13 +611,7 @@ def _recording_rows(prepared: PreparedImport, attempt_ids: list[int]) -> list[di
                 "size": recording.size,
                 "created_at": recording.created_at,
                 "data": prepared.audio[recording.file],
-                "duration": recording.duration,
-                "first_word": recording.first_word,
-                "speaking": recording.speaking,
-                "silence_share": recording.silence_share,
-                "pauses": list(recording.pauses),
-                "words_per_minute": recording.words_per_minute,
-                "outline": list(recording.outline),
+                **_figures(recording),
             }
         )
     return rows

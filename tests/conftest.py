@@ -14,6 +14,7 @@ from mockint import create_app
 from mockint.extensions import db
 from mockint.models import User
 
+from sounds import answer, encoded
 from support import Auth, Practice, database_url, make_app, make_user
 
 
@@ -92,3 +93,16 @@ def signed_in(app: Flask, auth: Auth) -> User:
     user = make_user(app)
     assert auth.login().status_code == 302
     return user
+
+
+@pytest.fixture(scope="session")
+def webm() -> bytes:
+    """A spoken answer (1.5 s before the first word, a 3 s pause) as Opus in
+    WebM, as Chromium and Firefox record it."""
+    return encoded(answer(), "webm", "libopus")
+
+
+@pytest.fixture(scope="session")
+def mp4() -> bytes:
+    """The same answer as AAC in MP4, as Safari records it."""
+    return encoded(answer(), "mp4", "aac")

@@ -28,7 +28,6 @@ from mockint.import_schema import (
 from mockint.models import Attempt, Recording
 from mockint.recordings import MAX_RECORDING_BYTES
 
-from sounds import answer, encoded
 from support import Practice, make_app, post, valid_export
 
 FIGURES = (
@@ -43,18 +42,6 @@ FIGURES = (
     "words_per_minute",
     "outline",
 )
-
-
-@pytest.fixture(scope="module")
-def webm() -> bytes:
-    """A spoken answer as Opus in WebM, as Chromium records it."""
-    return encoded(answer(), "webm", "libopus")
-
-
-@pytest.fixture(scope="module")
-def mp4() -> bytes:
-    """The same answer as AAC in MP4, as Safari records it."""
-    return encoded(answer(), "mp4", "aac")
 
 
 def record_some(client: FlaskClient, webm: bytes, mp4: bytes) -> None:

@@ -43,18 +43,6 @@ from support import (
 NOTE = "Lead with the outcome, then the numbers."
 
 
-@pytest.fixture(scope="module")
-def webm() -> bytes:
-    """1.5 s before the first word, a 3 s pause: Opus in WebM, as Chromium records."""
-    return encoded(answer(), "webm", "libopus")
-
-
-@pytest.fixture(scope="module")
-def mp4() -> bytes:
-    """The same answer as AAC in MP4, as Safari records."""
-    return encoded(answer(), "mp4", "aac")
-
-
 def _text(response) -> str:  # noqa: ANN001
     return html.unescape(response.get_data(as_text=True))
 
