@@ -65,7 +65,7 @@ def set_recording_choice() -> ResponseReturnValue:
 
 @bp.post("/recordings/<id:recording_id>/delete")
 def delete_recording_view(recording_id: int) -> ResponseReturnValue:
-    """Delete one of my recordings; its answer, rating and figures' attempt stay."""
+    """Delete one of my recordings; the answer and its rating stay."""
     form = PostOnlyForm()
     if not form.validate():
         abort(400)
