@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from mockint.delivery import Delivery, analyse, decode, loudness_outline
-from mockint.models import Attempt, Interview, Question, Recording
+from mockint.models import Attempt, Interview, Question, Recording, User
 
 MAX_RECORDING_BYTES = 16 * 1024 * 1024
 MAX_RECORDING_SECONDS = 20 * 60
@@ -180,9 +180,13 @@ def interview_answer(interview: Interview, position: int) -> Attempt:
 
 
 def used_bytes(session: Session, user_id: int | None) -> int:
-    """How much the profile's recordings take."""
+    """How much the profile's recordings take, with the profile locked until the
+    transaction ends, so that two uploads at once cannot both fit the quota."""
     if user_id is None:
         return 0
+    # PostgreSQL locks the row; SQLite has no FOR UPDATE, but a posting request
+    # holds its write lock from its first statement (mockint.database).
+    session.execute(sa.select(User.id).where(User.id == user_id).with_for_update())
     return session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(Recording.size), 0))
         .join(Attempt, Attempt.id == Recording.attempt_id)

@@ -6,9 +6,11 @@ TEST_DATABASE_URL, on PostgreSQL, where the races really overlap.
 
 from __future__ import annotations
 
+import io
 import re
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -16,9 +18,9 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from mockint.extensions import db
-from mockint.models import Attempt, Question, ReviewCard
+from mockint.models import Attempt, Question, Recording, ReviewCard
 
-from support import Practice, card_rows, csrf_token
+from support import Practice, card_rows, csrf_token, make_app
 
 
 def _twin(app: Flask, client: FlaskClient) -> FlaskClient:
@@ -141,3 +143,35 @@ def test_one_question_answered_in_eight_rounds_at_once(
         expected_seconds = sum(30 + 1 + i % 4 for i in range(8))
         assert card.total_elapsed_seconds >= expected_seconds
     _assert_cards_equal_a_rebuild(app)
+
+
+def test_recordings_sent_at_once_never_overfill_the_quota(
+    tmp_path: Path, webm: bytes
+) -> None:
+    """Four tabs send a recording each with room for two: two are kept, two are
+    refused as over the quota, and each refused answer is not stored either."""
+    app = make_app(tmp_path, RECORDING_QUOTA_BYTES=int(len(webm) * 2.5))
+    client = app.test_client()
+    Practice(client).start_round()  # the profile the tabs share
+    tabs = [_twin(app, client) for _ in range(4)]
+    rounds = [Practice(tab).start_round() for tab in tabs]
+    forms = [
+        {
+            **_answer_form(tab, round_id, rating=3),
+            "recording": (io.BytesIO(webm), "answer.webm", "audio/webm"),
+        }
+        for tab, round_id in zip(tabs, rounds, strict=True)
+    ]
+    statuses = _all_at_once(
+        [
+            (lambda t=tab, r=round_id, f=form: t.post(f"/rounds/{r}/1", data=f))
+            for tab, round_id, form in zip(tabs, rounds, forms, strict=True)
+        ]
+    )
+    assert sorted(statuses) == [302, 302, 413, 413]
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Recording.id))) == 2
+        assert db.session.scalar(db.select(db.func.count(Attempt.id))) == 2
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
