@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from typing import IO
 
 import av
 import sqlalchemy as sa
@@ -117,6 +118,19 @@ def check_upload(
         delivery=analyse(samples),
         outline=loudness_outline(samples, OUTLINE_POINTS),
     )
+
+
+def check_profile_upload(
+    session: Session,
+    user_id: int,
+    declared_type: str | None,
+    stream: IO[bytes],
+    quota_bytes: int,
+) -> CheckedRecording:
+    """`check_upload` for a file arriving for a profile: read no further than one
+    byte past the limit (enough to refuse it), against what the profile uses."""
+    data = stream.read(MAX_RECORDING_BYTES + 1)
+    return check_upload(declared_type, data, used_bytes(session, user_id), quota_bytes)
 
 
 def _remuxed(data: bytes, muxer: str) -> bytes:

@@ -26,22 +26,12 @@ from mockint.import_schema import (
     validate_export,
 )
 from mockint.models import Attempt, Recording
+from mockint.portability import RECORDING_FIGURES
 from mockint.recordings import MAX_RECORDING_BYTES
 
 from support import Practice, make_app, post, valid_export
 
-FIGURES = (
-    "mime_type",
-    "size",
-    "created_at",
-    "duration",
-    "first_word",
-    "speaking",
-    "silence_share",
-    "pauses",
-    "words_per_minute",
-    "outline",
-)
+FIGURES = ("mime_type", "size", "created_at", *RECORDING_FIGURES)
 
 
 def record_some(client: FlaskClient, webm: bytes, mp4: bytes) -> None:

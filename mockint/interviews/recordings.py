@@ -10,12 +10,10 @@ from mockint.interviews import bp
 from mockint.interviews.forms import InterviewRecordingForm
 from mockint.interviews.shared import PRIVATE_HEADERS, owned
 from mockint.recordings import (
-    MAX_RECORDING_BYTES,
     RecordingRefused,
-    check_upload,
+    check_profile_upload,
     interview_answer,
     store_recording,
-    used_bytes,
 )
 
 
@@ -30,10 +28,11 @@ def keep_recording(public_id: str) -> ResponseReturnValue:
     try:
         attempt = interview_answer(interview, form.position.data)
         upload = form.recording.data
-        checked = check_upload(
+        checked = check_profile_upload(
+            db.session,
+            interview.user_id,
             upload.mimetype,
-            upload.stream.read(MAX_RECORDING_BYTES + 1),
-            used_bytes(db.session, interview.user_id),
+            upload.stream,
             current_app.config["RECORDING_QUOTA_BYTES"],
         )
     except RecordingRefused as refused:

@@ -39,14 +39,12 @@ from mockint.practice.forms import (
     StartRoundForm,
 )
 from mockint.recordings import (
-    MAX_RECORDING_BYTES,
     CheckedRecording,
     RecordingRefused,
-    check_upload,
+    check_profile_upload,
     delivery_changes,
     delivery_remarks,
     store_recording,
-    used_bytes,
 )
 from mockint.rounds import (
     AlreadyAnswered,
@@ -242,11 +240,11 @@ def _checked_recording(form: AnswerForm, user_id: int) -> CheckedRecording | Non
     upload = form.recording.data
     if upload is None:
         return None
-    return check_upload(
+    return check_profile_upload(
+        db.session,
+        user_id,
         upload.mimetype,
-        # One byte over the limit is enough to refuse it.
-        upload.stream.read(MAX_RECORDING_BYTES + 1),
-        used_bytes(db.session, user_id),
+        upload.stream,
         current_app.config["RECORDING_QUOTA_BYTES"],
     )
 
